@@ -1,0 +1,1 @@
+"""boothwise: a party's election machine, booth by booth."""
