@@ -17,7 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -25,11 +24,12 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from boothwise.accounts.models import User
 from boothwise.accounts.permissions import RANK, Action, roles_for
 from boothwise.geography.models import AssemblyConstituency, Part
 from boothwise.organisation.models import Person, Post, PostType, Unit
 
-AnyUser = AbstractBaseUser | AnonymousUser
+AnyUser = User | AnonymousUser
 M = TypeVar("M", bound=models.Model)
 
 
@@ -64,21 +64,21 @@ def current_posts_q(prefix: str = "") -> Q:
     )
 
 
-def _current_posts(user: AnyUser) -> list[Post]:
+def _current_posts(user: User) -> list[Post]:
     cache: list[Post] | None = getattr(user, "_boothwise_posts", None)
     if cache is None:
         cache = list(
             Post.objects.filter(
-                current_posts_q(), person__user_id=user.pk
+                current_posts_q(), person__user=user
             ).select_related("unit", "part")
         )
-        user._boothwise_posts = cache  # type: ignore[union-attr]
+        user._boothwise_posts = cache  # type: ignore[attr-defined]
     return cache
 
 
 def scope_for(user: AnyUser, action: Action) -> Scope:
     """The scope of `action` for `user`, from the posts they hold today."""
-    if not user.is_authenticated or not user.is_active:
+    if not isinstance(user, User) or not user.is_active:
         return Scope()
     if user.is_superuser:
         return Scope(everything=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 
 from boothwise.core.models import AuditEvent
@@ -12,7 +11,7 @@ from boothwise.core.models import AuditEvent
 
 def audit_record(
     *,
-    actor: AbstractBaseUser | AnonymousUser | None,
+    actor: Any,
     verb: str,
     obj: Any,
     scope_path: str = "",
@@ -21,9 +20,12 @@ def audit_record(
     reason: str = "",
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event; `obj` is any model instance (its class name and pk are kept)."""
+    """Append one event; `obj` is any model instance (its class name and pk are kept).
+
+    `actor` is the acting user; anonymous or None means the system itself.
+    """
     return AuditEvent.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=actor if actor is not None and not isinstance(actor, AnonymousUser) else None,
         verb=verb,
         object_type=type(obj).__name__,
         object_id=str(obj.pk),
