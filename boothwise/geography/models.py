@@ -13,6 +13,9 @@ class Reservation(models.TextChoices):
     GENERAL = "", _("General")
     SC = "SC", _("SC")
     ST = "ST", _("ST")
+    # Sikkim's seats reserved for Bhutia-Lepcha and for the Sangha (monasteries).
+    BL = "BL", _("BL")
+    SANGHA = "SANGHA", _("Sangha")
 
 
 class State(models.Model):
@@ -35,7 +38,7 @@ class ParliamentaryConstituency(models.Model):
     number = models.PositiveSmallIntegerField(_("number"))
     name = models.CharField(_("name"), max_length=100)
     reserved = models.CharField(
-        _("reserved for"), max_length=2, choices=Reservation.choices, blank=True
+        _("reserved for"), max_length=6, choices=Reservation.choices, blank=True
     )
 
     class Meta:
@@ -59,7 +62,7 @@ class AssemblyConstituency(models.Model):
     name = models.CharField(_("name"), max_length=100)
     name_hi = models.CharField(_("name in Hindi"), max_length=100, blank=True)
     reserved = models.CharField(
-        _("reserved for"), max_length=2, choices=Reservation.choices, blank=True
+        _("reserved for"), max_length=6, choices=Reservation.choices, blank=True
     )
 
     class Meta:

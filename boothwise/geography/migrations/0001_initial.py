@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('number', models.PositiveSmallIntegerField(verbose_name='number')),
                 ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('reserved', models.CharField(blank=True, choices=[('', 'General'), ('SC', 'SC'), ('ST', 'ST')], max_length=2, verbose_name='reserved for')),
+                ('reserved', models.CharField(blank=True, choices=[('', 'General'), ('SC', 'SC'), ('ST', 'ST'), ('BL', 'BL'), ('SANGHA', 'Sangha')], max_length=6, verbose_name='reserved for')),
             ],
             options={
                 'verbose_name': 'parliamentary constituency',
@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
                 ('number', models.PositiveSmallIntegerField(verbose_name='number')),
                 ('name', models.CharField(max_length=100, verbose_name='name')),
                 ('name_hi', models.CharField(blank=True, max_length=100, verbose_name='name in Hindi')),
-                ('reserved', models.CharField(blank=True, choices=[('', 'General'), ('SC', 'SC'), ('ST', 'ST')], max_length=2, verbose_name='reserved for')),
+                ('reserved', models.CharField(blank=True, choices=[('', 'General'), ('SC', 'SC'), ('ST', 'ST'), ('BL', 'BL'), ('SANGHA', 'Sangha')], max_length=6, verbose_name='reserved for')),
                 ('pc', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='acs', to='geography.parliamentaryconstituency')),
                 ('state', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='acs', to='geography.state')),
             ],
