@@ -24,7 +24,7 @@ run: venv
 	$(BIN)/boothwise runserver $(HOST)
 
 test: venv
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 lint: venv
 	$(BIN)/ruff check .

@@ -68,9 +68,9 @@ def _current_posts(user: User) -> list[Post]:
     cache: list[Post] | None = getattr(user, "_boothwise_posts", None)
     if cache is None:
         cache = list(
-            Post.objects.filter(
-                current_posts_q(), person__user=user
-            ).select_related("unit", "part")
+            Post.objects.filter(current_posts_q(), person__user=user).select_related(
+                "unit", "part"
+            )
         )
         user._boothwise_posts = cache  # type: ignore[attr-defined]
     return cache
@@ -200,9 +200,11 @@ def posts_q(scope: Scope) -> Q:
     if scope.everything:
         return Q()
     visible_units = Unit.objects.filter(units_q(scope))
+    # A post at a whole AC is seen by everyone who sees any booth of that AC: the block
+    # president works with the AC in-charge of the booths in their block.
     return (
         Q(unit__in=visible_units)
-        | Q(ac_id__in=scope.ac_ids)
+        | Q(ac__in=AssemblyConstituency.objects.filter(acs_q(scope)))
         | Q(part__in=Part.objects.filter(parts_q(scope)))
     )
 

@@ -25,7 +25,9 @@ def audit_record(
     `actor` is the acting user; anonymous or None means the system itself.
     """
     return AuditEvent.objects.create(
-        actor=actor if actor is not None and not isinstance(actor, AnonymousUser) else None,
+        actor=actor
+        if actor is not None and not isinstance(actor, AnonymousUser)
+        else None,
         verb=verb,
         object_type=type(obj).__name__,
         object_id=str(obj.pk),

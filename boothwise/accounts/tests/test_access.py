@@ -112,3 +112,20 @@ class SeniorityTests(BaseTestCase):
         for user, post_type, unit, expected in cases:
             with self.subTest(user=user.username, post=post_type, unit=unit.name):
                 self.assertIs(can_manage_post(user, post_type, unit=unit), expected)
+
+
+class AcPostVisibilityTests(BaseTestCase):
+    def test_ac_incharge_post_is_seen_by_everyone_who_sees_a_booth_of_the_ac(self):
+        w = self.w
+        arun_post = Post.objects.get(person__user=w.arun)
+        for persona, expected in [
+            (w.asha, True),
+            (w.dev, True),
+            (w.bina, True),
+            (w.arun, True),
+            (w.zoya, False),
+            (w.nobody, False),
+        ]:
+            with self.subTest(persona=persona.username):
+                seen = visible(persona, V, Post.objects.filter(pk=arun_post.pk)).exists()
+                self.assertIs(seen, expected)

@@ -1,0 +1,47 @@
+"""Headless Chromium for page tests and screenshots: Debian's chromium via Playwright.
+
+Playwright's own browser download does not work here (no network), so this always
+launches `/usr/bin/chromium` (override with BOOTHWISE_CHROMIUM), with the flags that keep
+it from calling home.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    path = os.environ.get("BOOTHWISE_CHROMIUM", "/usr/bin/chromium")
+    return path if shutil.which(path) else None
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """Yield a launched Playwright Browser; closed on exit."""
+    from playwright.sync_api import sync_playwright
+
+    path = chromium_path()
+    if path is None:
+        raise RuntimeError("Chromium not found: apt-get install chromium")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=path, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
