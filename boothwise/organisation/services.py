@@ -232,3 +232,33 @@ def _audit_post(*, by: AnyUser | None, verb: str, post: Post, reason: str = "") 
             "serial_to": post.serial_to,
         },
     )
+
+
+@transaction.atomic
+def post_appoint_new_person(
+    *,
+    by: AnyUser,
+    name: str,
+    home_unit: Unit,
+    post_type: PostType,
+    start_date: datetime.date,
+    name_en: str = "",
+    unit: Unit | None = None,
+    ac: AssemblyConstituency | None = None,
+    part: Part | None = None,
+    serial_from: int | None = None,
+    serial_to: int | None = None,
+) -> Post:
+    """Register a new person at `home_unit` and appoint them, all or nothing."""
+    person = person_create(by=by, name=name, name_en=name_en, unit=home_unit)
+    return post_appoint(
+        by=by,
+        person=person,
+        post_type=post_type,
+        start_date=start_date,
+        unit=unit,
+        ac=ac,
+        part=part,
+        serial_from=serial_from,
+        serial_to=serial_to,
+    )
