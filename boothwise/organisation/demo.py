@@ -49,6 +49,7 @@ from boothwise.geography.models import AssemblyConstituency, Part, State
 from boothwise.geography.stations import stations_import
 from boothwise.organisation.models import Person, Post, PostType, Unit
 from boothwise.organisation.names import NameMaker
+from boothwise.organisation.selectors import COMMITTEE_MEMBER_SLOTS
 from boothwise.organisation.services import (
     person_create,
     person_phone_set,
@@ -108,7 +109,7 @@ BLOCKS: tuple[tuple[str, str, str, tuple[tuple[int, int, int], ...]], ...] = (
 PERSONA_BOOTH = (101, "1")
 
 # Share of booths per committee tier: complete, strong, partial, empty.
-TIERS = (("complete", 4), ("strong", 14), ("partial", 42), ("empty", 40))
+TIERS = (("complete", 4), ("strong", 12), ("partial", 38), ("empty", 46))
 RELIEVE_REASONS = (
     "Moved out of the area",
     "Resigned for personal reasons",
@@ -467,7 +468,8 @@ def _plan_booth(
     else:
         pl.post(pl.person(booth), P.BOOTH_YOUTH, start, unit=booth)
         pl.post(pl.person(booth, female=True), P.BOOTH_WOMAN, start, unit=booth)
-        for _ in range(rng.randint(1, 3)):
+        # A complete committee fills every member slot; the dashboards count it so.
+        for _ in range(COMMITTEE_MEMBER_SLOTS):
             pl.post(pl.person(booth), P.BOOTH_MEMBER, start, unit=booth)
         pages = rng.randint(2, 5)
     # Page in-charges on the first pages of the roll (serials 1 … ~1,200).
