@@ -22,7 +22,9 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.test import TestCase
+from django.utils import translation
 
 from boothwise.accounts.models import User
 from boothwise.geography.models import AssemblyConstituency, Part, State
@@ -198,6 +200,18 @@ class BaseTestCase(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         cls.w = build_world()
+
+    def setUp(self) -> None:
+        super().setUp()
+        # Assertions read English messages; Hindi is the product's default, and the
+        # tests of that default clear this cookie (see `hindi_by_default`).
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        self.enterContext(translation.override("en"))
+
+    def hindi_by_default(self) -> None:
+        """Undo setUp's English: the client and the code get the default language."""
+        self.client.cookies.pop(settings.LANGUAGE_COOKIE_NAME, None)
+        self.enterContext(translation.override(settings.LANGUAGE_CODE))
 
     def personas(self) -> dict[str, User]:
         w = self.w

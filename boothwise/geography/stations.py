@@ -97,6 +97,17 @@ class StationImportReport:
     rejected: list[RowIssue] = field(default_factory=list)
     warnings: list[RowIssue] = field(default_factory=list)
 
+    def counts(self) -> dict[str, int]:
+        """The numbers of the report: for the audit event and the summary line."""
+        return {
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": len(self.rejected),
+            "warnings": len(self.warnings),
+        }
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "state": self.state,
@@ -165,15 +176,7 @@ def stations_import(
                 actor=by,
                 verb="stations.import",
                 obj=state,
-                data={
-                    "source": source,
-                    "rows": report.rows,
-                    "created": report.created,
-                    "updated": report.updated,
-                    "unchanged": report.unchanged,
-                    "rejected": len(report.rejected),
-                    "warnings": len(report.warnings),
-                },
+                data={"source": source, **report.counts()},
             )
     return report
 

@@ -127,5 +127,7 @@ class AcPostVisibilityTests(BaseTestCase):
             (w.nobody, False),
         ]:
             with self.subTest(persona=persona.username):
-                seen = visible(persona, V, Post.objects.filter(pk=arun_post.pk)).exists()
+                seen = visible(
+                    persona, V, Post.objects.filter(pk=arun_post.pk)
+                ).exists()
                 self.assertIs(seen, expected)

@@ -18,6 +18,7 @@ class LoginTests(BaseTestCase):
         )
 
     def test_login_page_is_in_hindi_by_default(self):
+        self.hindi_by_default()
         response = self.client.get(reverse("accounts:login"))
         self.assertContains(response, '<html lang="hi">')
 
@@ -48,7 +49,17 @@ class LanguageTests(BaseTestCase):
         self.w.chetan.refresh_from_db()
         self.assertEqual(self.w.chetan.language, "en")
 
-    def test_users_language_wins_over_the_browsers(self):
+    def test_browsers_language_does_not_override_hindi(self):
+        self.hindi_by_default()
+        self.client.force_login(self.w.chetan)
+        response = self.client.get(
+            reverse("organisation:home"), HTTP_ACCEPT_LANGUAGE="en"
+        )
+        self.assertContains(response, '<html lang="hi">')
+
+    def test_users_language_wins_over_the_cookie(self):
+        self.hindi_by_default()
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "hi"
         self.w.chetan.language = "en"
         self.w.chetan.save(update_fields=["language"])
         self.client.force_login(self.w.chetan)
@@ -58,6 +69,7 @@ class LanguageTests(BaseTestCase):
         self.assertContains(response, '<html lang="en">')
 
     def test_anonymous_switch_sets_only_the_cookie(self):
+        self.hindi_by_default()
         response = self.client.post(reverse("accounts:language"), {"language": "en"})
         self.assertEqual(response.cookies[settings.LANGUAGE_COOKIE_NAME].value, "en")
         page = self.client.get(reverse("accounts:login"))

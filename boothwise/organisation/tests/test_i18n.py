@@ -43,6 +43,9 @@ class HindiSmokeTests(PagesTestCase):
                     response = self.client.get(url, headers=headers)
                     self.assertEqual(response.status_code, 200)
                     self.assertContains(response, '<html lang="hi">')
+                    # The navigation is translated, not merely tagged as Hindi.
+                    self.assertContains(response, "संगठन")
+                    self.assertNotContains(response, ">Organisation<")
 
     def test_every_page_renders_in_english_too(self):
         self.client.force_login(self.w.asha)
@@ -53,6 +56,7 @@ class HindiSmokeTests(PagesTestCase):
                 self.assertContains(response, '<html lang="en">')
 
     def test_the_empty_home_renders_in_hindi(self):
+        self.hindi_by_default()
         self.client.force_login(self.w.nobody)
         response = self.client.get(
             reverse("organisation:home"), headers={"Accept-Language": "hi"}

@@ -95,14 +95,7 @@ def format_report(report: StationImportReport) -> str:
             "Rows read: %(rows)d. Created %(created)d, updated %(updated)d, "
             "unchanged %(unchanged)d, rejected %(rejected)d, warnings %(warnings)d."
         )
-        % {
-            "rows": report.rows,
-            "created": report.created,
-            "updated": report.updated,
-            "unchanged": report.unchanged,
-            "rejected": len(report.rejected),
-            "warnings": len(report.warnings),
-        },
+        % report.counts(),
     ]
     for title, issues in (
         (_("Rejected rows (not imported):"), report.rejected),
