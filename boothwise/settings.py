@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "boothwise.geography",
     "boothwise.organisation",
     "boothwise.accounts",
+    "boothwise.rolls",
     "boothwise.api",
 ]
 

@@ -1,0 +1,236 @@
+"""Electoral rolls: electors, households, imports, revisions and verification.
+
+Every row here carries `ac` (the partition and distribution key) and `part`, and rows
+about one elector carry `serial_no`, so accounts.access.voter_scope_q() scopes them all.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from boothwise.geography.models import AssemblyConstituency, Part
+
+
+class RollImport(models.Model):
+    """One import of one roll file; its counters are the progress and the report."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    ac = models.ForeignKey(
+        AssemblyConstituency, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    file_name = models.CharField(_("file"), max_length=255)
+    checksum = models.CharField(max_length=64, db_index=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.RUNNING
+    )
+    message = models.TextField(blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    rows_total = models.PositiveIntegerField(default=0)
+    # The last data line whose batch is committed: a resumed import starts after it.
+    rows_done = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    deleted = models.PositiveIntegerField(default=0)
+    parts_created = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.status})"
+
+
+class RejectedRow(models.Model):
+    """A quarantined line of an import, with the reason it was not used."""
+
+    roll_import = models.ForeignKey(
+        RollImport, models.CASCADE, related_name="rejected_rows"
+    )
+    line = models.PositiveIntegerField(_("line"))
+    reason = models.CharField(_("reason"), max_length=300)
+    raw = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["roll_import", "line"]
+
+    def __str__(self) -> str:
+        return f"{self.line}: {self.reason}"
+
+
+class Household(models.Model):
+    """Electors at one house number in one section of a part."""
+
+    ac = models.ForeignKey(AssemblyConstituency, models.PROTECT, related_name="+")
+    part = models.ForeignKey(Part, models.PROTECT, related_name="households")
+    section_no = models.PositiveSmallIntegerField(null=True, blank=True)
+    house_no = models.CharField(_("house number"), max_length=60)
+    house_key = models.CharField(max_length=60)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["part", "section_no", "house_key"], name="household_part_house"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.house_no
+
+
+class Voter(models.Model):
+    """One elector of the roll, as printed. Names are data: never translated."""
+
+    class Relation(models.TextChoices):
+        FATHER = "F", _("Father")
+        MOTHER = "M", _("Mother")
+        HUSBAND = "H", _("Husband")
+        WIFE = "W", _("Wife")
+        OTHER = "O", _("Other")
+
+    class Gender(models.TextChoices):
+        MALE = "M", _("Male")
+        FEMALE = "F", _("Female")
+        THIRD = "T", _("Third gender")
+
+    class Status(models.TextChoices):
+        ON_ROLL = "on_roll", _("On the roll")
+        DELETED = "deleted", _("Deleted from the roll")
+
+    ac = models.ForeignKey(AssemblyConstituency, models.PROTECT, related_name="+")
+    part = models.ForeignKey(Part, models.PROTECT, related_name="voters")
+    section_no = models.PositiveSmallIntegerField(_("section"), null=True, blank=True)
+    serial_no = models.PositiveIntegerField(_("serial number"))
+    epic_no = models.CharField(
+        _("EPIC number"), max_length=20, blank=True, db_index=True
+    )
+    name = models.CharField(_("name"), max_length=150)
+    name_en = models.CharField(_("name in Latin letters"), max_length=150, blank=True)
+    relation_type = models.CharField(max_length=1, choices=Relation.choices, blank=True)
+    relative_name = models.CharField(_("relative"), max_length=150, blank=True)
+    relative_name_en = models.CharField(max_length=150, blank=True)
+    house_no = models.CharField(_("house number"), max_length=60, blank=True)
+    household = models.ForeignKey(
+        Household, models.SET_NULL, null=True, blank=True, related_name="voters"
+    )
+    age = models.PositiveSmallIntegerField(_("age"), null=True, blank=True)
+    gender = models.CharField(
+        _("gender"), max_length=1, choices=Gender.choices, blank=True
+    )
+    name_key = models.CharField(max_length=150, blank=True)
+    relative_key = models.CharField(max_length=150, blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.ON_ROLL
+    )
+    last_import = models.ForeignKey(
+        RollImport, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["ac", "part", "serial_no"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["part", "serial_no"], name="voter_part_serial"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["ac", "part", "serial_no"], name="voter_ac_part_serial"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.serial_no} {self.name}"
+
+
+class NameWord(models.Model):
+    """One distinct phonetic word key: the vocabulary that name search matches first."""
+
+    key = models.CharField(max_length=60, unique=True)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class VoterWord(models.Model):
+    """Which word keys occur in an elector's name (or relative's name)."""
+
+    word = models.ForeignKey(NameWord, models.CASCADE, related_name="+")
+    voter = models.ForeignKey(Voter, models.CASCADE, related_name="words")
+    ac = models.ForeignKey(AssemblyConstituency, models.PROTECT, related_name="+")
+    of_relative = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["word", "ac"], name="voterword_word_ac")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["voter", "word", "of_relative"], name="voterword_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.voter_id}:{self.word_id}"
+
+
+class RollChange(models.Model):
+    """What a newer roll changed for one serial number: the BLA-2's revision list."""
+
+    class Kind(models.TextChoices):
+        ADDED = "added", _("Added")
+        DELETED = "deleted", _("Deleted")
+        CHANGED = "changed", _("Changed")
+
+    roll_import = models.ForeignKey(RollImport, models.CASCADE, related_name="changes")
+    ac = models.ForeignKey(AssemblyConstituency, models.PROTECT, related_name="+")
+    part = models.ForeignKey(Part, models.PROTECT, related_name="+")
+    serial_no = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["roll_import", "part", "serial_no"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.part_id}/{self.serial_no}"
+
+
+class VerificationMark(models.Model):
+    """A booth team's finding at the door: absent, shifted or dead. Append-only."""
+
+    class Kind(models.TextChoices):
+        ABSENT = "absent", _("Absent")
+        SHIFTED = "shifted", _("Shifted")
+        DEAD = "dead", _("Dead")
+        FOUND = "found", _("Found at home")
+
+    voter = models.ForeignKey(Voter, models.CASCADE, related_name="verifications")
+    ac = models.ForeignKey(AssemblyConstituency, models.PROTECT, related_name="+")
+    part = models.ForeignKey(Part, models.PROTECT, related_name="+")
+    serial_no = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    note = models.CharField(max_length=300, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    client_uuid = models.UUIDField(unique=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.voter_id}"
