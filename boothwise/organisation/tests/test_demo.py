@@ -8,6 +8,7 @@ from collections import Counter
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.test import SimpleTestCase, TestCase
+from django.utils import translation
 
 from boothwise.accounts.access import visible
 from boothwise.accounts.models import User
@@ -73,7 +74,8 @@ class SeedDemoTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         out = io.StringIO()
-        call_command("seed_demo", "--seed", "2014", stdout=out)
+        with translation.override("en"):
+            call_command("seed_demo", "--seed", "2014", stdout=out)
         cls.output = out.getvalue()
         cls.plan = demo_plan(2014)
 
