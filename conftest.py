@@ -16,3 +16,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
     # The personas' passwords are hashed once per test class; PBKDF2 would cost seconds.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Assertions read English; tests of the Hindi default switch back explicitly."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

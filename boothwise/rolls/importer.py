@@ -1,0 +1,1055 @@
+"""Import electoral rolls from the canonical roll CSV or XLSX (docs/DESIGN.md).
+
+The file: UTF-8 (a byte-order mark is allowed) or an XLSX workbook whose first sheet has
+the same header row; columns ``ac_no, part_no, section_no, serial_no, epic_no, name,
+relation_type, relative_name, house_no, age, gender, name_en, relative_name_en``
+(``section_no``, ``name_en`` and ``relative_name_en`` optional).
+
+What is kept and what is quarantined:
+
+* A row that cannot be used is stored as a `RejectedRow` with its line number and the
+  reason: unknown AC, bad part number (``19a`` is read as ``19A``), missing or invalid
+  serial number, a serial repeated within one part of the file, missing name, a name
+  too long for the roll, an age that is not a number, unknown gender or relation words.
+* Kept with a warning (counted in the report and the audit event): an age outside
+  18–120 (0, 673 and negative ages are OCR noise on real rolls) is stored as unknown
+  (``age=None``);
+  an EPIC number repeated in the file (real rolls have them) is kept on every row;
+  ``NIL``/``NA`` EPICs are stored blank. Legacy 16-character EPICs with slashes are kept.
+* Households: electors with the same house key (house number upper-cased, spaces
+  removed) in the same part and section share one `Household`; ``0``/``NA`` house
+  numbers form none.
+* Names and house numbers are NFC-normalised and their spaces collapsed; invisible
+  joiners (ZWJ/ZWNJ) stay in the stored name and only the phonetic keys drop them.
+  House numbers are text (``12/3-ब``).
+
+Writing: parts of a known AC that do not exist yet are created (named "Part N") and
+listed in ``RollImport.parts_created``. Electors are written in batches, each batch in
+its own transaction that also advances ``RollImport.rows_done`` (the last committed
+line), so a failed import can be resumed with ``roll_import(..., resume=old)``. An
+elector whose fields equal the stored ones is left alone, so re-importing a file changes
+nothing. When a part already had a roll, the differences are recorded as `RollChange`
+rows (added, changed, deleted); electors of a part present in the file whose serial is
+not in the file are marked deleted, never removed.
+
+A file that cannot be read as a roll at all (binary, not UTF-8, not CSV, wrong columns,
+empty) raises `RollFileError`; nothing but a FAILED `RollImport` with the message is
+written.
+
+Callers check access before calling, as for every service (accounts/access.py).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import importlib
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from django.db import connection, transaction
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from boothwise.accounts.access import AnyUser
+from boothwise.accounts.models import User
+from boothwise.core.audit import audit_record
+from boothwise.geography.models import (
+    PART_NUMBER_RE,
+    AssemblyConstituency,
+    Part,
+    State,
+    part_number_int,
+)
+from boothwise.rolls.models import (
+    Household,
+    NameWord,
+    RejectedRow,
+    RollChange,
+    RollImport,
+    Voter,
+    VoterWord,
+)
+from boothwise.rolls.phonetic import word_keys
+from boothwise.rolls.search import vocabulary_index_refresh
+
+REQUIRED_COLUMNS = (
+    "ac_no",
+    "part_no",
+    "serial_no",
+    "epic_no",
+    "name",
+    "relation_type",
+    "relative_name",
+    "house_no",
+    "age",
+    "gender",
+)
+OPTIONAL_COLUMNS = ("section_no", "name_en", "relative_name_en")
+COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+
+NAME_MAX = 150
+HOUSE_MAX = 60
+EPIC_MAX = 20
+KEY_MAX = 60
+AGE_MIN, AGE_MAX = 18, 120
+SECTION_MAX = 32767
+
+# The fields an import compares and writes; equal values mean "unchanged".
+FIELDS = (
+    "section_no",
+    "epic_no",
+    "name",
+    "name_en",
+    "relation_type",
+    "relative_name",
+    "relative_name_en",
+    "house_no",
+    "age",
+    "gender",
+    "status",
+)
+
+# Reason codes, stable for scripts.
+WRONG_FIELD_COUNT = "wrong_field_count"
+UNKNOWN_AC = "unknown_ac"
+BAD_PART_NUMBER = "bad_part_number"
+BAD_SECTION = "bad_section"
+BAD_SERIAL = "bad_serial"
+DUPLICATE_SERIAL = "duplicate_serial"
+MISSING_NAME = "missing_name"
+TOO_LONG = "too_long"
+BAD_AGE = "bad_age"
+BAD_GENDER = "bad_gender"
+BAD_RELATION = "bad_relation"
+
+GENDERS = {
+    "m": "M",
+    "male": "M",
+    "पुरुष": "M",
+    "पुरूष": "M",
+    "f": "F",
+    "female": "F",
+    "महिला": "F",
+    "स्त्री": "F",
+    "t": "T",
+    "tg": "T",
+    "third gender": "T",
+    "transgender": "T",
+    "तृतीय लिंग": "T",
+    "अन्य": "T",
+}
+RELATIONS = {
+    "f": "F",
+    "father": "F",
+    "पिता": "F",
+    "s/o": "F",
+    "d/o": "F",
+    "m": "M",
+    "mother": "M",
+    "माता": "M",
+    "h": "H",
+    "husband": "H",
+    "पति": "H",
+    "w/o": "H",
+    "w": "W",
+    "wife": "W",
+    "पत्नी": "W",
+    "o": "O",
+    "other": "O",
+    "others": "O",
+    "अन्य": "O",
+}
+NO_HOUSE = frozenset({"0", "00", "NA", "N/A", "NIL", "-", "--", "."})
+NO_EPIC = frozenset({"NIL", "NILL", "NA", "N/A", "NONE", "-", "0"})
+_SPACES = re.compile(r"\s+")
+_RELATION_SUFFIX = re.compile(r"(?:'s)?\s*(?:name|का नाम)$")
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+class RollFileError(Exception):
+    """The file cannot be read as a roll; nothing but a FAILED RollImport was written."""
+
+    def __init__(self, message: str, roll_import: RollImport | None = None) -> None:
+        super().__init__(message)
+        self.roll_import = roll_import
+
+
+@dataclass
+class ImportStats:
+    """What the stored RollImport does not keep: warnings about rows that were kept."""
+
+    repeated_epics: int = 0
+    missing_epics: int = 0
+    ages_dropped: int = 0
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "repeated_epics": self.repeated_epics,
+            "missing_epics": self.missing_epics,
+            "ages_dropped": self.ages_dropped,
+        }
+
+
+@dataclass
+class _Row:
+    line: int
+    ac: AssemblyConstituency
+    part_no: str
+    serial_no: int
+    values: dict[str, Any]
+
+
+Progress = Callable[[int, int], None]
+
+
+def roll_import(
+    *,
+    file: str | Path | IO[bytes],
+    file_name: str = "",
+    by: AnyUser | None,
+    state: str = "RJ",
+    batch_size: int = 5000,
+    progress: Progress | None = None,
+    resume: RollImport | None = None,
+    stats: ImportStats | None = None,
+) -> RollImport:
+    """Import one roll file; returns its RollImport (the report).
+
+    ``file`` is a path or a binary file object. ``progress(done, total)`` is called after
+    every committed batch. ``resume`` continues a failed or interrupted import of the
+    same file after its last committed line. ``stats``, when given, receives the
+    warning counts that are not stored on the RollImport.
+    """
+    stats = stats if stats is not None else ImportStats()
+    data, file_name = _read(file, file_name)
+    checksum = hashlib.sha256(data).hexdigest()
+    if resume is not None:
+        ri = resume
+        ri.refresh_from_db()  # the committed counters, not a failed batch's
+        if ri.checksum != checksum:
+            raise RollFileError(
+                _("This is not the file of import %(id)d; it cannot be resumed.")
+                % {"id": ri.pk},
+                ri,
+            )
+        ri.status = RollImport.Status.RUNNING
+        ri.message = ""
+        ri.finished_at = None
+        ri.save(update_fields=["status", "message", "finished_at"])
+    else:
+        ri = RollImport.objects.create(
+            file_name=file_name[:255],
+            checksum=checksum,
+            by=by if isinstance(by, User) else None,
+        )
+    try:
+        header, total, records = _parse(data, file_name)
+    except RollFileError as error:
+        _fail(ri, str(error))
+        error.roll_import = ri
+        raise
+    try:
+        _Importer(ri, state, batch_size, progress, stats).run(header, total, records)
+    except Exception as error:
+        _fail(ri, _("The import stopped: %(error)s") % {"error": error})
+        raise
+    return ri
+
+
+def _fail(ri: RollImport, message: str) -> None:
+    ri.status = RollImport.Status.FAILED
+    ri.message = message
+    ri.finished_at = timezone.now()
+    ri.save(update_fields=["status", "message", "finished_at"])
+
+
+def _read(file: str | Path | IO[bytes], file_name: str) -> tuple[bytes, str]:
+    if isinstance(file, str | Path):
+        file_name = file_name or Path(file).name
+        try:
+            return Path(file).read_bytes(), file_name
+        except OSError as error:
+            raise RollFileError(
+                _("Cannot read %(path)s: %(error)s")
+                % {"path": file, "error": error.strerror or error}
+            ) from error
+    file_name = file_name or Path(str(getattr(file, "name", "") or "-")).name
+    return file.read(), file_name
+
+
+# --------------------------------------------------------------------------------------
+# Reading
+# --------------------------------------------------------------------------------------
+
+Records = Callable[[], Iterator[tuple[int, list[str]]]]
+
+
+def _parse(data: bytes, file_name: str) -> tuple[list[str], int, Records]:
+    """The header, the number of data rows, and a way to iterate (line, fields)."""
+    if not data.strip():
+        raise RollFileError(_("The file is empty."))
+    if data.startswith(_ZIP_MAGIC) or file_name.lower().endswith((".xlsx", ".xlsm")):
+        header, rows = _parse_xlsx(data)
+    else:
+        header, rows = _parse_csv(data)
+    header = [h.strip().lower() for h in header]
+    while header and not header[-1]:
+        header.pop()  # spreadsheets add empty columns at the right
+    _check_header(header)
+    total = sum(1 for _record in rows())
+    return header, total, rows
+
+
+def _parse_csv(data: bytes) -> tuple[list[str], Records]:
+    if b"\x00" in data:
+        raise RollFileError(_("This is not a CSV text file (it contains binary data)."))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise RollFileError(
+            _(
+                "The file is not UTF-8 text (byte 0x%(byte)02X on line %(line)d). "
+                'Save it as "CSV UTF-8" and import it again.'
+            )
+            % {"byte": data[error.start], "line": line}
+        ) from error
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        reader = csv.reader(io.StringIO(text, newline=""))
+        next(reader, None)
+        line = reader.line_num
+        for fields in reader:
+            start, line = line + 1, reader.line_num
+            if fields and any(f.strip() for f in fields):
+                yield start, fields
+
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+        for _fields in reader:
+            pass
+    except csv.Error as error:
+        raise RollFileError(
+            _("The file is not valid CSV (line %(line)d: %(error)s).")
+            % {"line": reader.line_num, "error": error}
+        ) from error
+    return header, rows
+
+
+def _parse_xlsx(data: bytes) -> tuple[list[str], Records]:
+    try:
+        openpyxl: Any = importlib.import_module("openpyxl")
+    except ImportError as error:
+        raise RollFileError(
+            _("XLSX files need the openpyxl package; save the roll as CSV UTF-8.")
+        ) from error
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        first = next(sheet.iter_rows(max_row=1, values_only=True), ())
+    except Exception as error:  # openpyxl raises many kinds on a damaged file
+        raise RollFileError(
+            _("The file is not a readable XLSX workbook (%(error)s).")
+            % {"error": error}
+        ) from error
+    header = [_cell(v) for v in first]
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        for number, values in enumerate(
+            sheet.iter_rows(min_row=2, values_only=True), 2
+        ):
+            fields = [_cell(v) for v in values]
+            if any(f.strip() for f in fields):
+                yield number, fields
+
+    return header, rows
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _check_header(header: list[str]) -> None:
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    unknown = [h for h in header if h not in COLUMNS]
+    repeated = sorted({h for h in header if header.count(h) > 1})
+    problems = []
+    if missing:
+        problems.append(_("missing columns: %(cols)s") % {"cols": ", ".join(missing)})
+    if unknown:
+        problems.append(
+            _("unexpected columns: %(cols)s")
+            % {"cols": ", ".join(h or "(blank)" for h in unknown)}
+        )
+    if repeated:
+        problems.append(_("repeated columns: %(cols)s") % {"cols": ", ".join(repeated)})
+    if problems:
+        raise RollFileError(
+            _(
+                "The header row is wrong (%(problems)s). "
+                "Expected the columns: %(expected)s."
+            )
+            % {"problems": "; ".join(problems), "expected": ", ".join(COLUMNS)}
+        )
+
+
+# --------------------------------------------------------------------------------------
+# Cleaning
+# --------------------------------------------------------------------------------------
+
+
+def clean_text(text: str) -> str:
+    """NFC, single spaces, trimmed. Joiners are kept: they are part of the spelling."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def house_key(house_no: str) -> str:
+    """The household key of a house number: upper-case, without spaces.
+
+    "0", "NA" and the like mean "no house number" on real rolls: they give no key, so
+    such electors are not lumped into one household.
+    """
+    key = "".join(house_no.split()).upper()[:HOUSE_MAX]
+    return "" if key in NO_HOUSE else key
+
+
+def normalise_part_number(text: str) -> str | None:
+    """ "19a" → "19A", "007" → "7"; None when it is not a part number."""
+    text = text.replace(" ", "").upper()
+    match = PART_NUMBER_RE.match(text)
+    if match is None or int(match.group(1)) == 0:
+        return None
+    return f"{int(match.group(1))}{match.group(2)}"
+
+
+def _word(text: str) -> str:
+    text = clean_text(text).lower().rstrip(".:")
+    return _RELATION_SUFFIX.sub("", text).strip()
+
+
+# --------------------------------------------------------------------------------------
+# Importing
+# --------------------------------------------------------------------------------------
+
+
+class _Importer:
+    def __init__(
+        self,
+        ri: RollImport,
+        state: str,
+        batch_size: int,
+        progress: Progress | None,
+        stats: ImportStats,
+    ) -> None:
+        self.ri = ri
+        self.state = State.objects.filter(abbr=state.strip().upper()).first()
+        if self.state is None:
+            raise RollFileError(_("Unknown state: %(state)s.") % {"state": state}, ri)
+        self.acs = {
+            ac.number: ac
+            for ac in AssemblyConstituency.objects.filter(state=self.state)
+        }
+        self.batch_size = max(1, batch_size)
+        self.progress = progress
+        self.stats = stats
+        self.parts: dict[tuple[int, str], Part] = {
+            (p.ac_id, p.number): p for p in Part.objects.filter(ac__state=self.state)
+        }
+        # (ac id, part number) → serial → first line: serials present in the file.
+        self.present: dict[tuple[int, str], dict[int, int]] = {}
+        self.epics: set[str] = set()
+        self.words: dict[str, list[str]] = {}  # one spelled word → its keys
+        self.word_ids: dict[str, int] = {}
+        self.had_roll: dict[int, bool] = {}  # part id → had electors before
+        self.acs_seen: set[int] = set()
+
+    # -- the loop --------------------------------------------------------------------
+
+    def run(self, header: list[str], total: int, records: Records) -> None:
+        ri = self.ri
+        resume_after = ri.rows_done
+        if ri.rows_total != total:
+            ri.rows_total = total
+            ri.save(update_fields=["rows_total"])
+        batch: list[tuple[int, list[str]]] = []
+        done = 0
+        for record in records():
+            batch.append(record)
+            if len(batch) >= self.batch_size:
+                done += len(batch)
+                self._batch(header, batch, resume_after, done, total)
+                batch = []
+        if batch:
+            done += len(batch)
+            self._batch(header, batch, resume_after, done, total)
+        self._finish()
+
+    def _batch(
+        self,
+        header: list[str],
+        records: list[tuple[int, list[str]]],
+        resume_after: int,
+        done: int,
+        total: int,
+    ) -> None:
+        rows: list[_Row] = []
+        rejected: list[RejectedRow] = []
+        committed = records[-1][0] <= resume_after
+        for line, fields in records:
+            row = self._validate(header, line, fields, rejected)
+            if row is not None:
+                rows.append(row)
+        if committed:  # written before the resume: only the file's state was rebuilt
+            return
+        rows = [r for r in rows if r.line > resume_after]
+        rejected = [r for r in rejected if r.line > resume_after]
+        with transaction.atomic():
+            self._write(rows)
+            RejectedRow.objects.bulk_create(rejected, batch_size=1000)
+            self.ri.rejected += len(rejected)
+            self.ri.rows_done = records[-1][0]
+            self.ri.save(
+                update_fields=[
+                    "created",
+                    "updated",
+                    "unchanged",
+                    "rejected",
+                    "rows_done",
+                    "parts_created",
+                ]
+            )
+        if self.progress is not None:
+            self.progress(done, total)
+
+    # -- validation ------------------------------------------------------------------
+
+    def _validate(
+        self,
+        header: list[str],
+        line: int,
+        fields: list[str],
+        rejected: list[RejectedRow],
+    ) -> _Row | None:
+        raw = dict(zip(header, (f.strip() for f in fields), strict=False))
+
+        def reject(code: str, reason: str) -> None:
+            rejected.append(
+                RejectedRow(
+                    roll_import=self.ri,
+                    line=line,
+                    reason=reason[:300],
+                    raw={"code": code, **raw},
+                )
+            )
+            self.stats.rejected.append({"line": line, "code": code, "reason": reason})
+
+        if len(fields) > len(header) and not any(
+            f.strip() for f in fields[len(header) :]
+        ):
+            fields = fields[: len(header)]
+        if len(fields) != len(header):
+            reject(
+                WRONG_FIELD_COUNT,
+                _("The row has %(got)d fields; the header has %(want)d.")
+                % {"got": len(fields), "want": len(header)},
+            )
+            return None
+        ac_no = raw.get("ac_no", "")
+        ac = self.acs.get(int(ac_no)) if ac_no.isdigit() else None
+        if ac is None:
+            reject(
+                UNKNOWN_AC,
+                _("Unknown assembly constituency number %(ac)s in %(state)s.")
+                % {
+                    "ac": ac_no or "(blank)",
+                    "state": self.state.abbr if self.state else "",
+                },
+            )
+            return None
+        part_text = raw.get("part_no", "")
+        part_no = normalise_part_number(part_text)
+        if part_no is None:
+            reject(
+                BAD_PART_NUMBER,
+                _(
+                    "Bad part number %(part)s: use digits with an optional "
+                    "capital-letter suffix, such as 19 or 19A."
+                )
+                % {"part": part_text or "(blank)"},
+            )
+            return None
+        serial_text = raw.get("serial_no", "")
+        serial = int(serial_text) if serial_text.isdigit() else 0
+        if serial <= 0 or serial > 2_000_000_000:
+            reject(
+                BAD_SERIAL,
+                _("Missing or invalid serial number %(serial)s.")
+                % {"serial": serial_text or "(blank)"},
+            )
+            return None
+        serials = self.present.setdefault((ac.pk, part_no), {})
+        if serial in serials:
+            reject(
+                DUPLICATE_SERIAL,
+                _(
+                    "Serial number %(serial)d appears twice in part %(part)s "
+                    "(first on line %(first)d)."
+                )
+                % {"serial": serial, "part": part_no, "first": serials[serial]},
+            )
+            return None
+        serials[serial] = line
+        section_text = raw.get("section_no", "")
+        section: int | None = None
+        if section_text:
+            section = int(section_text) if section_text.isdigit() else None
+            if section is None or section > SECTION_MAX:
+                reject(
+                    BAD_SECTION,
+                    _("Bad section number %(section)s.") % {"section": section_text},
+                )
+                return None
+        name = clean_text(raw.get("name", ""))
+        if not name:
+            reject(MISSING_NAME, _("The elector has no name."))
+            return None
+        relative = clean_text(raw.get("relative_name", ""))
+        name_en = clean_text(raw.get("name_en", ""))
+        relative_en = clean_text(raw.get("relative_name_en", ""))
+        house = clean_text(raw.get("house_no", ""))
+        epic = "".join(raw.get("epic_no", "").split()).upper()
+        if epic in NO_EPIC:
+            epic = ""
+        if (
+            max(len(name), len(relative), len(name_en), len(relative_en)) > NAME_MAX
+            or len(house) > HOUSE_MAX
+            or len(epic) > EPIC_MAX
+        ):
+            reject(
+                TOO_LONG,
+                _(
+                    "A value is too long (names at most %(name)d characters, house "
+                    "numbers %(house)d, EPIC numbers %(epic)d)."
+                )
+                % {"name": NAME_MAX, "house": HOUSE_MAX, "epic": EPIC_MAX},
+            )
+            return None
+        age_text = raw.get("age", "")
+        age: int | None = None
+        if age_text:
+            digits = age_text[:-2] if age_text.endswith(".0") else age_text
+            digits = digits[1:] if digits.startswith("-") else digits  # seen in rolls
+            if not digits.isdigit():
+                reject(
+                    BAD_AGE, _("The age %(age)s is not a number.") % {"age": age_text}
+                )
+                return None
+            age = -1 if age_text.startswith("-") else int(digits)
+            if not AGE_MIN <= age <= AGE_MAX:
+                self.stats.ages_dropped += 1
+                age = None
+        gender_text = raw.get("gender", "")
+        gender = GENDERS.get(_word(gender_text)) if gender_text else ""
+        if gender is None:
+            reject(
+                BAD_GENDER,
+                _("Unknown gender %(gender)s: use M, F or T (or पुरुष, महिला, तृतीय लिंग).")
+                % {"gender": gender_text},
+            )
+            return None
+        relation_text = raw.get("relation_type", "")
+        relation = RELATIONS.get(_word(relation_text)) if relation_text else ""
+        if relation is None:
+            reject(
+                BAD_RELATION,
+                _(
+                    "Unknown relation %(relation)s: use F, M, H, W or O "
+                    "(or पिता, माता, पति, पत्नी, अन्य)."
+                )
+                % {"relation": relation_text},
+            )
+            return None
+        if epic:
+            if epic in self.epics:
+                self.stats.repeated_epics += 1
+            else:
+                self.epics.add(epic)
+        else:
+            self.stats.missing_epics += 1
+        self.acs_seen.add(ac.pk)
+        return _Row(
+            line=line,
+            ac=ac,
+            part_no=part_no,
+            serial_no=serial,
+            values={
+                "section_no": section,
+                "epic_no": epic,
+                "name": name,
+                "name_en": name_en,
+                "relation_type": relation,
+                "relative_name": relative,
+                "relative_name_en": relative_en,
+                "house_no": house,
+                "age": age,
+                "gender": gender,
+                "status": Voter.Status.ON_ROLL.value,
+            },
+        )
+
+    # -- writing ---------------------------------------------------------------------
+
+    def _keys(self, text: str) -> list[str]:
+        keys: list[str] = []
+        for word in text.split():
+            cached = self.words.get(word)
+            if cached is None:
+                cached = [k[:KEY_MAX] for k in word_keys(word)]
+                self.words[word] = cached
+            keys.extend(cached)
+        return keys
+
+    def _part(self, ac: AssemblyConstituency, number: str) -> Part:
+        part = self.parts.get((ac.pk, number))
+        if part is None:
+            part = Part.objects.create(
+                ac=ac,
+                number=number,
+                number_int=part_number_int(number),
+                name=f"Part {number}",
+            )
+            self.parts[(ac.pk, number)] = part
+            self.ri.parts_created = [*self.ri.parts_created, f"{ac.number}/{number}"]
+        return part
+
+    def _had_roll(self, part: Part) -> bool:
+        had = self.had_roll.get(part.pk)
+        if had is None:
+            had = Voter.objects.filter(part=part).exclude(last_import=self.ri).exists()
+            self.had_roll[part.pk] = had
+        return had
+
+    def _word_ids(self, keys: set[str]) -> None:
+        missing = keys - self.word_ids.keys()
+        if not missing:
+            return
+        NameWord.objects.bulk_create(
+            [NameWord(key=k) for k in sorted(missing)],
+            batch_size=2000,
+            ignore_conflicts=True,
+        )
+        for chunk in _chunks(sorted(missing), 500):
+            self.word_ids.update(
+                NameWord.objects.filter(key__in=chunk).values_list("key", "id")
+            )
+
+    def _households(
+        self, rows: list[tuple[Part, _Row]]
+    ) -> dict[tuple[int, Any, str], int]:
+        wanted: dict[tuple[int, Any, str], tuple[Part, _Row]] = {}
+        for part, row in rows:
+            key = house_key(row.values["house_no"])
+            if key:
+                wanted.setdefault((part.pk, row.values["section_no"], key), (part, row))
+        if not wanted:
+            return {}
+        found: dict[tuple[int, Any, str], int] = {}
+        part_ids = {k[0] for k in wanted}
+        for hid, part_id, section, key in Household.objects.filter(
+            part_id__in=part_ids, house_key__in={k[2] for k in wanted}
+        ).values_list("id", "part_id", "section_no", "house_key"):
+            found[(part_id, section, key)] = hid
+        new = [
+            Household(
+                ac_id=part.ac_id,
+                part=part,
+                section_no=row.values["section_no"],
+                house_no=row.values["house_no"],
+                house_key=key[2],
+            )
+            for key, (part, row) in wanted.items()
+            if key not in found
+        ]
+        for household in Household.objects.bulk_create(new, batch_size=2000):
+            found[(household.part_id, household.section_no, household.house_key)] = (
+                household.pk
+            )
+        return found
+
+    def _write(self, rows: list[_Row]) -> None:
+        if not rows:
+            return
+        ri = self.ri
+        placed = [(self._part(row.ac, row.part_no), row) for row in rows]
+        existing: dict[tuple[int, int], dict[str, Any]] = {}
+        by_part: dict[int, set[int]] = {}
+        for part, row in placed:
+            by_part.setdefault(part.pk, set()).add(row.serial_no)
+        for part_id, serials in by_part.items():
+            # One range scan of the (part, serial) index per part and batch.
+            for values in Voter.objects.filter(
+                part_id=part_id,
+                serial_no__gte=min(serials),
+                serial_no__lte=max(serials),
+            ).values("id", "part_id", "serial_no", *FIELDS):
+                if values["serial_no"] in serials:
+                    existing[(part_id, values["serial_no"])] = values
+        households = self._households(placed)
+        new: list[dict[str, Any]] = []
+        changed: list[Voter] = []
+        changes: list[RollChange] = []
+        worded: list[tuple[dict[str, Any], _Row]] = []
+        for part, row in placed:
+            values = row.values
+            before = existing.get((part.pk, row.serial_no))
+            if before is not None and all(before[f] == values[f] for f in FIELDS):
+                ri.unchanged += 1
+                continue
+            record = {
+                "ac_id": part.ac_id,
+                "part_id": part.pk,
+                "serial_no": row.serial_no,
+                "household_id": households.get(
+                    (part.pk, values["section_no"], house_key(values["house_no"]))
+                ),
+                "name_key": " ".join(self._keys(values["name"]))[:NAME_MAX],
+                "relative_key": " ".join(self._keys(values["relative_name"]))[
+                    :NAME_MAX
+                ],
+                "last_import_id": ri.pk,
+                **values,
+            }
+            if before is None:
+                new.append(record)
+                ri.created += 1
+                if self._had_roll(part):
+                    changes.append(
+                        RollChange(
+                            roll_import=ri,
+                            ac_id=part.ac_id,
+                            part=part,
+                            serial_no=row.serial_no,
+                            kind=RollChange.Kind.ADDED,
+                            after=_jsonable(values),
+                        )
+                    )
+            else:
+                record["id"] = before["id"]
+                changed.append(Voter(**record))
+                ri.updated += 1
+                diff = [f for f in FIELDS if before[f] != values[f]]
+                changes.append(
+                    RollChange(
+                        roll_import=ri,
+                        ac_id=part.ac_id,
+                        part=part,
+                        serial_no=row.serial_no,
+                        kind=RollChange.Kind.CHANGED,
+                        before={f: before[f] for f in diff},
+                        after={f: values[f] for f in diff},
+                    )
+                )
+            worded.append((record, row))
+        _insert(Voter, VOTER_COLUMNS, [[r[c] for c in VOTER_COLUMNS] for r in new])
+        self._fill_ids(new)
+        Voter.objects.bulk_update(
+            changed,
+            [*FIELDS, "household", "name_key", "relative_key", "last_import"],
+            batch_size=500,
+        )
+        RollChange.objects.bulk_create(changes, batch_size=2000)
+        self._write_words(worded, replace=[v.pk for v in changed])
+
+    def _fill_ids(self, records: list[dict[str, Any]]) -> None:
+        """Read back the ids of freshly inserted electors (COPY returns none)."""
+        by_part: dict[int, dict[int, dict[str, Any]]] = {}
+        for record in records:
+            by_part.setdefault(record["part_id"], {})[record["serial_no"]] = record
+        for part_id, serials in by_part.items():
+            for serial, pk in Voter.objects.filter(
+                part_id=part_id,
+                serial_no__gte=min(serials),
+                serial_no__lte=max(serials),
+            ).values_list("serial_no", "id"):
+                if serial in serials:
+                    serials[serial]["id"] = pk
+
+    def _write_words(
+        self, worded: list[tuple[dict[str, Any], _Row]], replace: list[int]
+    ) -> None:
+        per_voter: list[tuple[dict[str, Any], set[tuple[str, bool]]]] = []
+        keys: set[str] = set()
+        for record, row in worded:
+            words = {(k, False) for k in self._keys(row.values["name"])}
+            words |= {(k, True) for k in self._keys(row.values["relative_name"])}
+            words |= {(k, False) for k in self._keys(row.values["name_en"])}
+            words |= {(k, True) for k in self._keys(row.values["relative_name_en"])}
+            per_voter.append((record, words))
+            keys |= {k for k, _rel in words}
+        self._word_ids(keys)
+        for chunk in _chunks(replace, 900):
+            VoterWord.objects.filter(voter_id__in=chunk).delete()
+        ids = self.word_ids
+        _insert(
+            VoterWord,
+            ("word_id", "voter_id", "ac_id", "of_relative"),
+            [
+                [ids[key], record["id"], record["ac_id"], of_relative]
+                for record, words in per_voter
+                for key, of_relative in sorted(words)
+            ],
+        )
+
+    def _finish(self) -> None:
+        ri = self.ri
+        with transaction.atomic():
+            for (ac_id, number), serials in self.present.items():
+                part = self.parts.get((ac_id, number))
+                if part is None:
+                    continue
+                gone_ids = [
+                    pk
+                    for pk, serial in Voter.objects.filter(
+                        part=part, status=Voter.Status.ON_ROLL
+                    ).values_list("id", "serial_no")
+                    if serial not in serials
+                ]
+                if not gone_ids:
+                    continue
+                gone: list[dict[str, Any]] = []
+                for chunk in _chunks(gone_ids, 900):
+                    gone.extend(
+                        Voter.objects.filter(pk__in=chunk).values(
+                            "id", "serial_no", *FIELDS
+                        )
+                    )
+                for chunk in _chunks([v["id"] for v in gone], 900):
+                    Voter.objects.filter(pk__in=chunk).update(
+                        status=Voter.Status.DELETED, last_import=ri
+                    )
+                RollChange.objects.bulk_create(
+                    [
+                        RollChange(
+                            roll_import=ri,
+                            ac_id=ac_id,
+                            part=part,
+                            serial_no=v["serial_no"],
+                            kind=RollChange.Kind.DELETED,
+                            before=_jsonable({f: v[f] for f in FIELDS}),
+                        )
+                        for v in gone
+                    ],
+                    batch_size=2000,
+                )
+                ri.deleted += len(gone)
+            if len(self.acs_seen) == 1:
+                ri.ac_id = next(iter(self.acs_seen))
+            # New name words become searchable (SQLite trigram table; no-op on PostgreSQL).
+            vocabulary_index_refresh()
+            ri.status = RollImport.Status.DONE
+            ri.finished_at = timezone.now()
+            ri.message = self._summary()
+            ri.save()
+            audit_record(
+                actor=ri.by,
+                verb="roll.import",
+                obj=ri,
+                ac_id=ri.ac_id,
+                data={
+                    "file": ri.file_name,
+                    "rows": ri.rows_total,
+                    "created": ri.created,
+                    "updated": ri.updated,
+                    "unchanged": ri.unchanged,
+                    "deleted": ri.deleted,
+                    "rejected": ri.rejected,
+                    "parts_created": ri.parts_created,
+                    **self.stats.as_dict(),
+                },
+            )
+
+    def _summary(self) -> str:
+        s = self.stats
+        notes = []
+        if s.repeated_epics:
+            notes.append(
+                ngettext(
+                    "%(n)d row repeats the EPIC number of an earlier row (kept).",
+                    "%(n)d rows repeat the EPIC number of an earlier row (kept).",
+                    s.repeated_epics,
+                )
+                % {"n": s.repeated_epics}
+            )
+        if s.missing_epics:
+            notes.append(
+                ngettext(
+                    "%(n)d row has no EPIC number (kept).",
+                    "%(n)d rows have no EPIC number (kept).",
+                    s.missing_epics,
+                )
+                % {"n": s.missing_epics}
+            )
+        if s.ages_dropped:
+            notes.append(
+                ngettext(
+                    "%(n)d age outside %(low)d–%(high)d was stored as unknown.",
+                    "%(n)d ages outside %(low)d–%(high)d were stored as unknown.",
+                    s.ages_dropped,
+                )
+                % {"n": s.ages_dropped, "low": AGE_MIN, "high": AGE_MAX}
+            )
+        return " ".join(notes)
+
+
+VOTER_COLUMNS = (
+    "ac_id",
+    "part_id",
+    "serial_no",
+    "household_id",
+    "name_key",
+    "relative_key",
+    "last_import_id",
+    *FIELDS,
+)
+
+
+def _insert(
+    model: type[Model], columns: tuple[str, ...], rows: list[list[Any]]
+) -> None:
+    """Bulk-load rows: COPY on PostgreSQL, executemany elsewhere (no ORM objects)."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+            with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+
+
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v not in ("", None)}
+
+
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -1,0 +1,619 @@
+"""Find an elector as people type: a name in either script, an EPIC, a house number.
+
+Search is two-stage so it stays fast on very large rolls.
+
+1. **Vocabulary.** Every query word is reduced to its phonetic key
+   (:func:`boothwise.rolls.phonetic.word_keys`) and matched against the vocabulary of
+   distinct word keys (:class:`~boothwise.rolls.models.NameWord`): the key itself, every
+   key one edit away (generated here and looked up on the unique index) and keys sharing
+   enough padded trigrams. PostgreSQL answers the trigram part with pg_trgm's ``%``
+   operator on a GIN index; other databases read the trigram table
+   ``rolls_nametrigram`` kept by :func:`vocabulary_index_refresh`. Both are created by
+   migration ``0002_search_indexes``.
+2. **Electors.** Electors whose words (:class:`~boothwise.rolls.models.VoterWord`, name
+   and relative's name) are among the candidate words are fetched, within the AC when
+   given and always within the user's scope, the best-covered first and at most
+   :data:`CANDIDATE_CAP` of them; they are ranked in Python by the similarity of the
+   query keys to the words of the name (best alignment), then the relative's name, the
+   age and the gender.
+
+The importer calls :func:`voter_words_index` for the electors it loaded and then
+:func:`vocabulary_index_refresh` once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Count, Q, QuerySet
+
+from boothwise.accounts.access import AnyUser, Scope, scope_for, visible, voter_scope_q
+from boothwise.accounts.permissions import Action
+from boothwise.rolls import phonetic
+from boothwise.rolls.models import NameWord, Voter, VoterWord
+
+__all__ = [
+    "CANDIDATE_CAP",
+    "ParsedQuery",
+    "SearchHit",
+    "parse_query",
+    "vocabulary_candidates",
+    "vocabulary_index_refresh",
+    "voter_words_index",
+    "voters_search",
+]
+
+#: At most this many electors reach the ranking stage.
+CANDIDATE_CAP = 2000
+#: Of those, at most this many, by a cheap first score, get the full alignment.
+RERANK = 200
+#: At most this many vocabulary words per query word go on to the second stage.
+WORDS_PER_QUERY_WORD = 24
+#: Candidate words this similar to a query word are "close" (see `_query_words`).
+CLOSE = 0.7
+#: pg_trgm's default threshold for ``%``; the portable path applies the same one.
+TRIGRAM_THRESHOLD = 0.3
+#: Letters that occur in keys (the key folds x, q, z, w away): edits use these.
+KEY_LETTERS = "abcdefghijklmnoprstuvy"
+
+_EPIC_RE = re.compile(r"^(?:[A-Z]{2,4}\d{4,}|[A-Z]{2}/\d+/\d+/\d+)$")
+_AGE_RE = re.compile(r"^\d{1,3}$")
+_HOUSE_RE = re.compile(r"^\d+[A-Z]{0,2}(?:[/-][0-9A-Z]+)*$|^\d+$")
+_GENDER_WORDS: dict[str, str] = {
+    "male": Voter.Gender.MALE,
+    "female": Voter.Gender.FEMALE,
+    "पुरुष": Voter.Gender.MALE,
+    "पु": Voter.Gender.MALE,
+    "महिला": Voter.Gender.FEMALE,
+    "स्त्री": Voter.Gender.FEMALE,
+    "म": Voter.Gender.FEMALE,
+}
+
+
+# --------------------------------------------------------------------------------------
+# Query parsing
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class ParsedQuery:
+    """What a typed query asks for."""
+
+    epics: list[str] = field(default_factory=list)
+    houses: list[str] = field(default_factory=list)
+    age: int | None = None
+    gender: str = ""
+    keys: list[str] = field(default_factory=list)
+    #: Per query key, its stage-one candidate words and their similarity.
+    similar: list[dict[str, float]] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.epics or self.houses or self.keys or self.age is not None)
+
+
+def parse_query(query: str) -> ParsedQuery:
+    """Split a query into EPIC numbers, house numbers, an age, a gender and name keys.
+
+    * letters then at least four digits (``ABC1234567``, a prefix of one) or the legacy
+      ``RJ/13/104/123456`` form → an EPIC;
+    * a number up to 120 → an age hint (and, with no name words, a house number too);
+    * a larger number, or digits with a slash, dash or letters (``12/3``, ``4-B``,
+      ``12A``) → a house number;
+    * ``male``/``female``/``पुरुष``/``महिला`` → a gender hint;
+    * every other word → phonetic word keys.
+    """
+    parsed = ParsedQuery()
+    words: list[str] = []
+    numbers: list[str] = []
+    for raw in query.split():
+        token = raw.strip(",;.()")
+        upper = token.upper()
+        if not token:
+            continue
+        if _EPIC_RE.match(upper):
+            parsed.epics.append(upper)
+        elif _AGE_RE.match(token) and int(token) <= 120:
+            if parsed.age is None:
+                parsed.age = int(token)
+            numbers.append(token)
+        elif _HOUSE_RE.match(upper):
+            parsed.houses.append(upper)
+        elif token.lower() in _GENDER_WORDS:
+            parsed.gender = _GENDER_WORDS[token.lower()]
+        else:
+            words.append(token)
+    parsed.keys = phonetic.word_keys(" ".join(words))
+    if not parsed.keys:
+        # A bare small number may be a house number as well as an age.
+        parsed.houses.extend(numbers)
+    return parsed
+
+
+# --------------------------------------------------------------------------------------
+# Indexing (called by the importer, and by tests)
+# --------------------------------------------------------------------------------------
+
+
+def _word_ids(keys: Iterable[str]) -> dict[str, int]:
+    """The NameWord id of every key, creating the missing words."""
+    wanted = {key[:60] for key in keys if key}
+    ids: dict[str, int] = {}
+    chunk = 500
+    ordered = sorted(wanted)
+    for i in range(0, len(ordered), chunk):
+        part = ordered[i : i + chunk]
+        ids.update(NameWord.objects.filter(key__in=part).values_list("key", "id"))
+    missing = [key for key in ordered if key not in ids]
+    if missing:
+        NameWord.objects.bulk_create(
+            [NameWord(key=key) for key in missing],
+            ignore_conflicts=True,
+            batch_size=1000,
+        )
+        for i in range(0, len(missing), chunk):
+            part = missing[i : i + chunk]
+            ids.update(NameWord.objects.filter(key__in=part).values_list("key", "id"))
+    return ids
+
+
+def voter_words_index(voters: Iterable[Voter]) -> int:
+    """Link saved electors to the vocabulary words of their names; returns rows made.
+
+    Uses ``name_key``/``relative_key`` (computed from the names when blank). Existing
+    links are kept (the unique constraint makes re-indexing harmless); links of words no
+    longer in a changed name are removed for the electors given. The electors must be
+    saved (have ids).
+    """
+    voters = list(voters)
+    if not voters:
+        return 0
+    wanted: list[tuple[Voter, str, bool]] = []
+    for voter in voters:
+        own = voter.name_key or phonetic.name_key(voter.name_en or voter.name)
+        rel = voter.relative_key or phonetic.name_key(
+            voter.relative_name_en or voter.relative_name
+        )
+        wanted.extend((voter, key, False) for key in dict.fromkeys(own.split()))
+        wanted.extend((voter, key, True) for key in dict.fromkeys(rel.split()))
+    with transaction.atomic():
+        ids = _word_ids(key for _, key, _ in wanted)
+        rows = [
+            VoterWord(
+                voter_id=voter.pk,
+                word_id=ids[key[:60]],
+                ac_id=voter.ac_id,
+                of_relative=of_relative,
+            )
+            for voter, key, of_relative in wanted
+        ]
+        keep: dict[int, set[tuple[int, bool]]] = defaultdict(set)
+        for row in rows:
+            keep[row.voter_id].add((row.word_id, row.of_relative))
+        stale = [
+            pk
+            for pk, voter_id, word_id, of_relative in VoterWord.objects.filter(
+                voter_id__in=list(keep)
+            ).values_list("pk", "voter_id", "word_id", "of_relative")
+            if (word_id, of_relative) not in keep[voter_id]
+        ]
+        if stale:
+            VoterWord.objects.filter(pk__in=stale).delete()
+        VoterWord.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+    return len(rows)
+
+
+def vocabulary_index_refresh() -> int:
+    """Index the vocabulary words not yet indexed; returns how many words it indexed.
+
+    On PostgreSQL the GIN trigram index follows the table by itself: nothing to do. On
+    other databases the trigrams of every NameWord newer than the newest indexed one
+    are written to ``rolls_nametrigram`` (words are only ever added).
+    """
+    if connection.vendor == "postgresql":
+        return 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT COALESCE(MAX(word_id), 0) FROM rolls_nametrigram")
+        row = cursor.fetchone()
+        last = int(row[0]) if row else 0
+        words = list(
+            NameWord.objects.filter(id__gt=last).order_by("id").values_list("id", "key")
+        )
+        rows: list[tuple[str, int, int]] = []
+        for word_id, key in words:
+            grams = phonetic.trigrams(key)
+            rows.extend((gram, word_id, len(grams)) for gram in grams)
+        cursor.executemany(
+            "INSERT OR IGNORE INTO rolls_nametrigram (trigram, word_id, n) "
+            "VALUES (%s, %s, %s)"
+            if connection.vendor == "sqlite"
+            else "INSERT INTO rolls_nametrigram (trigram, word_id, n) "
+            "VALUES (%s, %s, %s)",
+            rows,
+        )
+    return len(words)
+
+
+# --------------------------------------------------------------------------------------
+# Stage one: the vocabulary
+# --------------------------------------------------------------------------------------
+
+
+def edits1(key: str) -> set[str]:
+    """Every string one edit (delete, transpose, substitute, insert) from ``key``."""
+    splits = [(key[:i], key[i:]) for i in range(len(key) + 1)]
+    deletes = {a + b[1:] for a, b in splits if b}
+    transposes = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    replaces = {a + c + b[1:] for a, b in splits if b for c in KEY_LETTERS}
+    inserts = {a + c + b for a, b in splits for c in KEY_LETTERS}
+    return (deletes | transposes | replaces | inserts) - {"", key}
+
+
+def _trigram_words(key: str) -> dict[int, str]:
+    """Vocabulary words sharing enough trigrams with ``key`` (similarity ≥ 0.3)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id, key FROM rolls_nameword WHERE key %% %s "
+                "ORDER BY similarity(key, %s) DESC, key LIMIT %s",
+                [key, key, 4 * WORDS_PER_QUERY_WORD],
+            )
+            return {int(i): str(k) for i, k in cursor.fetchall()}
+    grams = sorted(phonetic.trigrams(key))
+    if not grams:
+        return {}
+    marks = ", ".join(["%s"] * len(grams))
+    sql = (
+        "SELECT t.word_id, w.key FROM ("
+        " SELECT word_id, COUNT(*) AS shared, MAX(n) AS n FROM rolls_nametrigram"
+        f" WHERE trigram IN ({marks}) GROUP BY word_id"
+        ") t JOIN rolls_nameword w ON w.id = t.word_id"
+        " WHERE t.shared * 1.0 / (%s + t.n - t.shared) >= %s"
+        " ORDER BY t.shared * 1.0 / (%s + t.n - t.shared) DESC, w.key LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                *grams,
+                len(grams),
+                TRIGRAM_THRESHOLD,
+                len(grams),
+                4 * WORDS_PER_QUERY_WORD,
+            ],
+        )
+        return {int(i): str(k) for i, k in cursor.fetchall()}
+
+
+def vocabulary_candidates(key: str) -> dict[int, tuple[str, float]]:
+    """Stage one for one query key: ``{word id: (word key, similarity)}``, best first.
+
+    The exact key, keys one edit away and trigram neighbours, ranked by
+    :func:`~boothwise.rolls.phonetic.key_similarity`, at most
+    :data:`WORDS_PER_QUERY_WORD`.
+    """
+    found: dict[int, str] = {}
+    variants = sorted(edits1(key) | {key})
+    for i in range(0, len(variants), 400):
+        found.update(
+            NameWord.objects.filter(key__in=variants[i : i + 400]).values_list(
+                "id", "key"
+            )
+        )
+    found.update(_trigram_words(key))
+    scored = sorted(
+        ((phonetic.key_similarity(key, k), k, i) for i, k in found.items()),
+        key=lambda item: (-item[0], item[1]),
+    )
+    return {i: (k, s) for s, k, i in scored[:WORDS_PER_QUERY_WORD]}
+
+
+# --------------------------------------------------------------------------------------
+# Stage two: electors, ranked
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class SearchHit:
+    """One elector found, with a score in [0, 1] (higher is better)."""
+
+    voter: Voter
+    score: float
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON shape of a match (`boothwise search --json`)."""
+        v = self.voter
+        return {
+            "epic_no": v.epic_no,
+            "name": v.name,
+            "name_en": v.name_en,
+            "relative_name": v.relative_name,
+            "relative_name_en": v.relative_name_en,
+            "relation_type": v.relation_type,
+            "age": v.age,
+            "gender": v.gender,
+            "house_no": v.house_no,
+            "ac_no": v.ac.number,
+            "part_no": v.part.number,
+            "section_no": v.section_no,
+            "serial_no": v.serial_no,
+            "score": round(self.score, 4),
+        }
+
+
+_similarity = lru_cache(maxsize=1 << 18)(phonetic.key_similarity)
+
+
+def _align(query_keys: Sequence[str], words: Sequence[str]) -> tuple[float, int]:
+    """Best one-to-one alignment of query keys to words: (sum of similarities, used).
+
+    Greedy on the similarity matrix, which is optimal often enough for names of a few
+    words and costs nothing.
+    """
+    if not query_keys or not words:
+        return 0.0, 0
+    cells = sorted(
+        (
+            (_similarity(q, w), qi, wi)
+            for qi, q in enumerate(query_keys)
+            for wi, w in enumerate(words)
+        ),
+        reverse=True,
+    )
+    used_q: set[int] = set()
+    used_w: set[int] = set()
+    total = 0.0
+    for sim, qi, wi in cells:
+        if qi in used_q or wi in used_w:
+            continue
+        used_q.add(qi)
+        used_w.add(wi)
+        total += sim
+    return total, len(used_w)
+
+
+@lru_cache(maxsize=1 << 16)
+def _name_score(keys: tuple[str, ...], name_key: str, relative_key: str) -> float:
+    """How well the query keys match a name and its relative's name, in [0, 1].
+
+    Every query word is aligned to a word of the name or, failing a good match there, of
+    the relative's name (worth a little less). Matching all the words of the name, in
+    the name's order, adds a small bonus, so "Rakesh Sankhla" beats "Rakesh Kumar
+    Sankhla" for that query, and an elector named so beats one whose father is. Names
+    repeat a great deal in a roll, so scores are cached by (query, name, relative).
+    """
+    own = name_key.split()
+    rel = relative_key.split()
+    n = len(keys)
+    best = 0.0
+    # Try each split of the query: the first `k` words to the name, the rest to the
+    # relative (the roll's order), and the whole query against either.
+    options: list[tuple[Sequence[str], Sequence[str]]] = [(keys, ())]
+    options += [(keys[:k], keys[k:]) for k in range(1, n)]
+    options.append(((), keys))
+    for to_own, to_rel in options:
+        own_sum, own_used = _align(to_own, own)
+        rel_sum, _ = _align(to_rel, rel)
+        score = (own_sum + 0.85 * rel_sum) / n
+        if own:
+            score += 0.04 * own_used / len(own)
+        if (
+            to_own
+            and not to_rel
+            and [k for k in own if k in to_own] == [k for k in to_own if k in own]
+        ):
+            score += 0.01
+        best = max(best, score)
+    return best / 1.05
+
+
+@dataclass(frozen=True)
+class _Row:
+    """What ranking needs of an elector, read without making model instances."""
+
+    id: int
+    name_key: str
+    relative_key: str
+    age: int | None
+    gender: str
+    epic_no: str
+    ac_id: int
+    part_id: int
+    serial_no: int
+
+
+_ROW_FIELDS = tuple(_Row.__dataclass_fields__)
+
+
+def _rank(parsed: ParsedQuery, row: _Row, epic_or_house: bool) -> float:
+    score = 0.0
+    if parsed.keys:
+        score = _name_score(tuple(parsed.keys), row.name_key, row.relative_key)
+        if epic_or_house:
+            score += 0.1
+    elif epic_or_house:
+        score = 1.0 if row.epic_no in parsed.epics or not parsed.epics else 0.95
+    elif parsed.age is not None:
+        score = 0.5
+    return score + _tie_breaks(parsed, row)
+
+
+def _tie_breaks(parsed: ParsedQuery, row: _Row) -> float:
+    """Age and gender: each worth less than any real difference in the name."""
+    score = 0.0
+    if parsed.age is not None and row.age is not None:
+        score += 0.02 * max(0.0, 1.0 - abs(row.age - parsed.age) / 10.0)
+    if parsed.gender and row.gender == parsed.gender:
+        score += 0.01
+    return score
+
+
+def _scope(user_or_scope: AnyUser | Scope) -> Scope:
+    if isinstance(user_or_scope, Scope):
+        return user_or_scope
+    return scope_for(user_or_scope, Action.VIEW_VOTERS)
+
+
+def _voters(user_or_scope: AnyUser | Scope, ac_id: int | None) -> QuerySet[Voter]:
+    """On-roll electors the user may see (within the AC when given)."""
+    base = Voter.objects.filter(status=Voter.Status.ON_ROLL)
+    if ac_id is not None:
+        base = base.filter(ac_id=ac_id)
+    if isinstance(user_or_scope, Scope):
+        if user_or_scope.is_empty:
+            return base.none()
+        return base.filter(voter_scope_q(user_or_scope))
+    return visible(user_or_scope, Action.VIEW_VOTERS, base)
+
+
+def _query_words(parsed: ParsedQuery) -> list[int]:
+    """The vocabulary words stage two looks for, per query word.
+
+    Where a query word has close candidates (similarity ≥ :data:`CLOSE`: the same key
+    or a one-letter slip), only those are used, so that a common surname does not drag
+    in every surname one edit away (Sharma/Verma); a query word with no close
+    candidate uses all its candidates.
+    """
+    word_ids: set[int] = set()
+    parsed.similar = []
+    for key in parsed.keys:
+        group = vocabulary_candidates(key)
+        close = {i for i, (_, sim) in group.items() if sim >= CLOSE}
+        word_ids |= close or set(group)
+        parsed.similar.append(
+            {word: sim for i, (word, sim) in group.items() if i in (close or group)}
+        )
+    return sorted(word_ids)
+
+
+def _coarse(
+    parsed: ParsedQuery, row: _Row, seen: dict[tuple[str, str], float]
+) -> float:
+    """A cheap first ranking: each query word's best stage-one similarity among the
+    name's words (or, worth less, the relative's), plus the tie-breakers. ``seen``
+    caches the name part per (name, relative) for one query."""
+    names = (row.name_key, row.relative_key)
+    score = seen.get(names, -1.0)
+    if score < 0:
+        score = _coarse_names(parsed, *names)
+        seen[names] = score
+    return score + _tie_breaks(parsed, row)
+
+
+def _coarse_names(parsed: ParsedQuery, name_key: str, relative_key: str) -> float:
+    own = name_key.split()
+    rel = relative_key.split()
+    score = 0.0
+    for similar in parsed.similar:
+        best_own = max((similar.get(w, 0.0) for w in own), default=0.0)
+        best_rel = max((similar.get(w, 0.0) for w in rel), default=0.0)
+        score += max(best_own, 0.85 * best_rel)
+    return score
+
+
+def _word_matches(
+    parsed: ParsedQuery, scope: Scope, voters: QuerySet[Voter], ac_id: int | None
+) -> list[_Row]:
+    """Stage two's SQL: electors sharing candidate words, best-covered first.
+
+    The words are counted per elector on VoterWord alone (its ``ac_id`` serves the AC
+    and whole-AC scopes), the best :data:`CANDIDATE_CAP` are kept, and only those are
+    joined to the electors, through ``voters``, which applies the scope once more.
+    """
+    word_ids = _query_words(parsed)
+    if not word_ids:
+        return []
+    rows = VoterWord.objects.filter(word_id__in=word_ids)
+    if ac_id is not None:
+        rows = rows.filter(ac_id=ac_id)
+    if not scope.everything:
+        if scope.unit_paths or scope.part_ids or scope.pages:
+            rows = rows.filter(voter_scope_q(scope, prefix="voter__"))
+        else:
+            rows = rows.filter(ac_id__in=sorted(scope.ac_ids))
+    best = (
+        rows.values("voter_id")
+        .annotate(hits=Count("id"))
+        .order_by("-hits", "voter_id")
+        .values_list("voter_id", flat=True)[:CANDIDATE_CAP]
+    )
+    # Two round trips on purpose: given the ids as a list the planner looks electors
+    # up by primary key instead of scanning the AC to hash-join a subquery.
+    ids = list(best)
+    if not ids:
+        return []
+    return [
+        _Row(*values)
+        for values in voters.filter(id__in=ids).order_by().values_list(*_ROW_FIELDS)
+    ]
+
+
+def voters_search(
+    *,
+    user_or_scope: AnyUser | Scope,
+    query: str,
+    ac_id: int | None = None,
+    limit: int = 5,
+) -> list[SearchHit]:
+    """The electors best matching ``query`` that the user may see, best first.
+
+    ``user_or_scope`` is a user (scoped by :func:`accounts.access.visible` for
+    VIEW_VOTERS) or a ready :class:`Scope` (``Scope(everything=True)`` for the system).
+    """
+    parsed = parse_query(query)
+    scope = _scope(user_or_scope)
+    if parsed.is_empty or scope.is_empty or limit <= 0:
+        return []
+    voters = _voters(user_or_scope, ac_id)
+    exact: set[int] = set()
+    if parsed.epics:
+        epic_q = Q(epic_no__in=parsed.epics)
+        for epic in parsed.epics:
+            if connection.vendor == "postgresql":
+                epic_q |= Q(epic_no__startswith=epic)
+            else:
+                # A range, so that SQLite uses the index (its LIKE is case-blind).
+                epic_q |= Q(epic_no__gte=epic, epic_no__lt=epic + "\uffff")
+        exact |= set(voters.filter(epic_q).values_list("id", flat=True)[:CANDIDATE_CAP])
+    if parsed.houses:
+        houses = {h for house in parsed.houses for h in (house, house.lower())}
+        exact |= set(
+            voters.filter(house_no__in=sorted(houses)).values_list("id", flat=True)[
+                :CANDIDATE_CAP
+            ]
+        )
+    extra: set[int] = set(exact)
+    if not parsed.keys and parsed.age is not None and not exact:
+        extra |= set(
+            voters.filter(age=parsed.age).values_list("id", flat=True)[:CANDIDATE_CAP]
+        )
+    found: dict[int, _Row] = {}
+    if parsed.keys:
+        found = {row.id: row for row in _word_matches(parsed, scope, voters, ac_id)}
+    missing = sorted(extra - set(found))
+    if missing:
+        found.update(
+            (values[0], _Row(*values))
+            for values in voters.filter(id__in=missing)
+            .order_by()
+            .values_list(*_ROW_FIELDS)
+        )
+    if not found:
+        return []
+    rows = list(found.values())
+    if parsed.keys and len(rows) > RERANK:
+        seen: dict[tuple[str, str], float] = {}
+        rows.sort(key=lambda row: -_coarse(parsed, row, seen))
+        rows = rows[:RERANK] + [row for row in rows[RERANK:] if row.id in exact]
+    ranked = sorted(
+        ((_rank(parsed, row, row.id in exact), row) for row in rows),
+        key=lambda item: (-item[0], item[1].ac_id, item[1].part_id, item[1].serial_no),
+    )[:limit]
+    by_id = voters.select_related("ac", "part").in_bulk([row.id for _, row in ranked])
+    return [SearchHit(by_id[row.id], score) for score, row in ranked]

@@ -1,0 +1,420 @@
+"""The roll importer: formats, dirt, revisions, households, resume and the CLI."""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import importlib.util
+import io
+import json
+import tempfile
+import unicodedata
+from io import StringIO
+from unittest import mock, skipUnless
+
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from boothwise.core.models import AuditEvent
+from boothwise.geography.models import Part
+from boothwise.rolls import importer
+from boothwise.rolls.importer import ImportStats, RollFileError, roll_import
+from boothwise.rolls.models import (
+    Household,
+    NameWord,
+    RejectedRow,
+    RollChange,
+    RollImport,
+    Voter,
+    VoterWord,
+)
+from boothwise.test import BaseTestCase
+
+HEADER = (
+    "ac_no,part_no,section_no,serial_no,epic_no,name,relation_type,relative_name,"
+    "house_no,age,gender,name_en,relative_name_en"
+)
+ROWS = [
+    "100,1,1,1,ABC1234501,राकेश सांखला,F,मोहन लाल सांखला,12/3-ब,42,M,Rakesh Sankhla,Mohan Lal Sankhla",
+    "100,1,1,2,ABC1234502,सीमा सांखला,पति,राकेश सांखला,12/3-ब,38,महिला,Seema Sankhla,Rakesh Sankhla",
+    "100,1,1,3,ABC1234503,अंकित सांखला,पिता,राकेश सांखला,12/3 ब,19,पुरुष,,",
+    "100,1,2,4,ABC1234504,गीता शर्मा,W,राम शर्मा,7,55,F,,",
+    "100,2,1,1,ABC1234505,इमरान ख़ान,F,सलीम ख़ान,3A,30,M,Imran Khan,Salim Khan",
+]
+
+
+def csv_bytes(*rows: str, header: str = HEADER) -> bytes:
+    return ("\n".join([header, *rows]) + "\n").encode("utf-8")
+
+
+class RollImportTests(BaseTestCase):
+    def run_import(self, data: bytes, **kwargs) -> RollImport:
+        kwargs.setdefault("by", self.w.arun)
+        return roll_import(file=io.BytesIO(data), file_name="roll.csv", **kwargs)
+
+    def voter(self, part: str, serial: int, ac: int = 100) -> Voter:
+        return Voter.objects.get(
+            part__ac__number=ac, part__number=part, serial_no=serial
+        )
+
+    def test_happy_path_counts_words_and_audit(self):
+        ri = self.run_import(csv_bytes(*ROWS))
+        self.assertEqual(ri.status, RollImport.Status.DONE)
+        self.assertEqual((ri.created, ri.updated, ri.unchanged), (5, 0, 0))
+        self.assertEqual((ri.rejected, ri.deleted, ri.rows_total), (0, 0, 5))
+        self.assertEqual(ri.rows_done, 6)
+        self.assertEqual(ri.ac, self.w.ac100)
+        rakesh = self.voter("1", 1)
+        self.assertEqual(rakesh.name_key, "rakes sankl")
+        self.assertEqual(rakesh.relation_type, "F")
+        self.assertEqual(rakesh.house_no, "12/3-ब")
+        self.assertEqual(rakesh.name_en, "Rakesh Sankhla")
+        self.assertEqual(rakesh.last_import, ri)
+        keys = set(
+            VoterWord.objects.filter(voter=rakesh, of_relative=False).values_list(
+                "word__key", flat=True
+            )
+        )
+        self.assertEqual(keys, {"rakes", "sankl"})
+        self.assertTrue(NameWord.objects.filter(key="mohan").exists())
+        self.assertFalse(RollChange.objects.exists())  # a first roll is no revision
+        event = AuditEvent.objects.get(verb="roll.import")
+        self.assertEqual(event.actor, self.w.arun)
+        self.assertEqual(event.data["created"], 5)
+
+    def test_hindi_gender_and_relation_words(self):
+        self.run_import(
+            csv_bytes(
+                *ROWS[:3],
+                "100,1,1,5,,सुनीता,माता,कमला,9,40,स्त्री,,",
+                "100,1,1,6,,कमला,अन्य,कोई,9,60,पुरूष,,",
+                "100,1,1,7,,किरण,Husband,x,9,30,तृतीय लिंग,,",
+                "100,1,1,8,,Kiran,wife,x,9,30,Female,,",
+            )
+        )
+        self.assertEqual(
+            (self.voter("1", 2).relation_type, self.voter("1", 2).gender), ("H", "F")
+        )
+        self.assertEqual(
+            (self.voter("1", 3).relation_type, self.voter("1", 3).gender), ("F", "M")
+        )
+        self.assertEqual(
+            (self.voter("1", 5).relation_type, self.voter("1", 5).gender), ("M", "F")
+        )
+        self.assertEqual(
+            (self.voter("1", 6).relation_type, self.voter("1", 6).gender), ("O", "M")
+        )
+        self.assertEqual(
+            (self.voter("1", 7).relation_type, self.voter("1", 7).gender), ("H", "T")
+        )
+        self.assertEqual(
+            (self.voter("1", 8).relation_type, self.voter("1", 8).gender), ("W", "F")
+        )
+
+    def test_reimport_of_the_same_file_changes_nothing(self):
+        self.run_import(csv_bytes(*ROWS))
+        before = list(Voter.objects.values())
+        words = VoterWord.objects.count()
+        again = self.run_import(csv_bytes(*ROWS))
+        self.assertEqual((again.created, again.updated, again.unchanged), (0, 0, 5))
+        self.assertEqual(again.deleted, 0)
+        self.assertEqual(list(Voter.objects.values()), before)
+        self.assertEqual(VoterWord.objects.count(), words)
+        self.assertFalse(RollChange.objects.exists())
+
+    def test_newer_roll_records_added_changed_and_deleted(self):
+        self.run_import(csv_bytes(*ROWS))
+        newer = [
+            ROWS[0].replace(",42,", ",43,"),  # changed age
+            ROWS[1],
+            # serial 3 and 4 gone from part 1; part 2 is not in this file
+            "100,1,1,5,ABC1234506,नेहा सांखला,F,राकेश सांखला,12/3-ब,18,F,,",
+        ]
+        ri = self.run_import(csv_bytes(*newer))
+        self.assertEqual((ri.created, ri.updated, ri.unchanged), (1, 1, 1))
+        self.assertEqual(ri.deleted, 2)
+        changes = {
+            (c.serial_no, c.kind): c for c in RollChange.objects.filter(roll_import=ri)
+        }
+        self.assertEqual(
+            set(changes),
+            {(5, "added"), (1, "changed"), (3, "deleted"), (4, "deleted")},
+        )
+        self.assertEqual(changes[(1, "changed")].before, {"age": 42})
+        self.assertEqual(changes[(1, "changed")].after, {"age": 43})
+        self.assertEqual(changes[(3, "deleted")].before["name"], "अंकित सांखला")
+        gone = self.voter("1", 3)
+        self.assertEqual(gone.status, Voter.Status.DELETED)  # kept, marked
+        self.assertEqual(self.voter("2", 1).status, Voter.Status.ON_ROLL)
+        self.assertEqual(self.voter("1", 1).age, 43)
+        # The deleted elector coming back is a change back onto the roll.
+        back = self.run_import(csv_bytes(*newer, ROWS[2]))
+        self.assertEqual((back.updated, back.deleted), (1, 0))
+        self.assertEqual(self.voter("1", 3).status, Voter.Status.ON_ROLL)
+
+    def test_a_changed_name_replaces_its_words(self):
+        self.run_import(csv_bytes(*ROWS))
+        self.run_import(
+            csv_bytes(
+                ROWS[0]
+                .replace("राकेश सांखला,F", "सुरेश सांखला,F")
+                .replace("Rakesh Sankhla,Mohan", "Suresh Sankhla,Mohan"),
+                *ROWS[1:],
+            )
+        )
+        voter = self.voter("1", 1)
+        self.assertEqual(voter.name_key, "sures sankl")
+        keys = set(
+            voter.words.filter(of_relative=False).values_list("word__key", flat=True)
+        )
+        self.assertIn("sures", keys)
+        self.assertNotIn("rakes", keys)
+
+    def test_each_rejection_reason_with_its_line(self):
+        bad = [
+            "999,1,1,10,,नाम,F,x,1,30,M,,",  # line 2: unknown AC
+            "100,x1,1,10,,नाम,F,x,1,30,M,,",  # line 3: bad part
+            "100,1,1,,,नाम,F,x,1,30,M,,",  # line 4: missing serial
+            "100,1,1,abc,,नाम,F,x,1,30,M,,",  # line 5: invalid serial
+            "100,1,1,11,,नाम,F,x,1,30,M,,",  # line 6: fine
+            "100,1,1,11,,नाम,F,x,1,30,M,,",  # line 7: duplicate serial
+            "100,1,1,12,,,F,x,1,30,M,,",  # line 8: missing name
+            "100,1,1,13,,नाम,F,x,1,tees,M,,",  # line 9: age not a number
+            "100,1,1,14,,नाम,F,x,1,30,X,,",  # line 10: unknown gender
+            "100,1,1,15,,नाम,भाई,x,1,30,M,,",  # line 11: unknown relation
+            "100,1,1,16,,नाम,F,x,1,30,M",  # line 12: wrong field count
+            "100,1,x,17,,नाम,F,x,1,30,M,,",  # line 13: bad section
+            "100,1,1,18,," + "क" * 151 + ",F,x,1,30,M,,",  # line 14: too long
+        ]
+        ri = self.run_import(csv_bytes(*bad))
+        self.assertEqual(ri.created, 1)
+        self.assertEqual(ri.rejected, 12)
+        got = {r.line: (r.raw["code"], r.reason) for r in RejectedRow.objects.all()}
+        codes = {line: code for line, (code, _reason) in got.items()}
+        self.assertEqual(
+            codes,
+            {
+                2: "unknown_ac",
+                3: "bad_part_number",
+                4: "bad_serial",
+                5: "bad_serial",
+                7: "duplicate_serial",
+                8: "missing_name",
+                9: "bad_age",
+                10: "bad_gender",
+                11: "bad_relation",
+                12: "wrong_field_count",
+                13: "bad_section",
+                14: "too_long",
+            },
+        )
+        self.assertEqual(got[2][1], "Unknown assembly constituency number 999 in RJ.")
+        self.assertIn("first on line 6", got[7][1])
+        self.assertIn("tees", got[9][1])
+        self.assertIn("भाई", got[11][1])
+
+    def test_dirty_but_usable_rows_are_kept(self):
+        stats = ImportStats()
+        ri = self.run_import(
+            csv_bytes(
+                "100,1,,1,ABC1234501,एक,F,x,0,673,M,,",
+                "100,1,,2,ABC1234501,दो,F,x,0,0,M,,",  # repeated EPIC
+                "100,1,,3,RJ/01/100/123456,तीन,F,x,0,44,M,,",  # legacy EPIC
+                "100,1,,4,NILL,चार,F,x,0,44,M,,",
+                "100,1,,5,,पाँच,,,,,,,",
+                "100,1,,6,,छह,F,x,0,-4,M,,",
+            ),
+            stats=stats,
+        )
+        self.assertEqual((ri.created, ri.rejected), (6, 0))
+        self.assertIsNone(self.voter("1", 6).age)
+        # House number "0" means none: no household lumping them together.
+        self.assertIsNone(self.voter("1", 1).household_id)
+        self.assertIsNone(self.voter("1", 1).age)
+        self.assertIsNone(self.voter("1", 2).age)
+        self.assertEqual(self.voter("1", 2).epic_no, "ABC1234501")
+        self.assertEqual(self.voter("1", 3).epic_no, "RJ/01/100/123456")
+        self.assertEqual(len("RJ/01/100/123456"), 16)
+        self.assertEqual(self.voter("1", 4).epic_no, "")
+        self.assertIsNone(self.voter("1", 3).section_no)
+        self.assertEqual(
+            stats.as_dict(),
+            {"repeated_epics": 1, "missing_epics": 3, "ages_dropped": 3},
+        )
+        self.assertIn("1 row repeats the EPIC number", ri.message)
+        self.assertIn("3 ages outside 18–120", ri.message)
+
+    def test_nfd_input_is_stored_nfc_and_joiners_only_leave_the_key(self):
+        # U+0929 (न + nukta) composes under NFC; so does é in the Latin name.
+        nfd = unicodedata.normalize("NFD", "\u0929ीलम José")
+        self.assertNotEqual(nfd, unicodedata.normalize("NFC", nfd))
+        zwj = "राकेश\u200d सांखला"
+        self.run_import(
+            csv_bytes(
+                f"100,1,1,1,,{nfd},F,x,1,30,F,,",
+                f"100,1,1,2,,{zwj},F,x,1,30,M,,",
+            )
+        )
+        zoya = self.voter("1", 1)
+        self.assertEqual(zoya.name, unicodedata.normalize("NFC", nfd))
+        rakesh = self.voter("1", 2)
+        self.assertEqual(rakesh.name, zwj)
+        self.assertEqual(rakesh.name_key, "rakes sankl")
+
+    def test_households_group_by_house_key_within_part_and_section(self):
+        self.run_import(csv_bytes(*ROWS))
+        one, two, three = (self.voter("1", s) for s in (1, 2, 3))
+        self.assertIsNotNone(one.household)
+        self.assertEqual(one.household_id, two.household_id)
+        self.assertEqual(one.household_id, two.household_id)
+        self.assertEqual(one.household.house_key, "12/3-ब")
+        self.assertNotEqual(self.voter("1", 4).household_id, one.household_id)
+        # "12/3 ब" is another house than "12/3-ब": only spaces and case are folded.
+        self.assertNotEqual(three.household_id, one.household_id)
+        self.assertEqual(three.household.house_key, "12/3ब")
+        self.assertEqual(Household.objects.count(), 4)
+        # Re-import does not duplicate households, also without a section.
+        self.run_import(
+            csv_bytes("100,1,,9,,अ,F,x,5,30,M,,", "100,1,,10,,ब,F,x,5 ,30,M,,")
+        )
+        self.run_import(
+            csv_bytes("100,1,,9,,अ,F,x,5,30,M,,", "100,1,,10,,ब,F,x,5 ,30,M,,")
+        )
+        self.assertEqual(Household.objects.filter(section_no__isnull=True).count(), 1)
+
+    def test_unknown_part_of_a_known_ac_is_created_and_reported(self):
+        ri = self.run_import(
+            csv_bytes("100,7b,1,1,,नाम,F,x,1,30,M,,", "100,007B,1,2,,नाम,F,x,1,30,M,,")
+        )
+        part = Part.objects.get(ac=self.w.ac100, number="7B")
+        self.assertEqual(part.name, "Part 7B")
+        self.assertEqual(part.number_int, 7)
+        self.assertEqual(ri.parts_created, ["100/7B"])
+        self.assertEqual(ri.created, 2)
+
+    def test_suffix_part_is_normalised_to_the_existing_part(self):
+        ri = self.run_import(csv_bytes("100,19a,1,1,,नाम,F,x,1,30,M,,"))
+        self.assertEqual(ri.parts_created, [])
+        self.assertEqual(self.voter("19A", 1).part, self.w.booth_100_3.part)
+
+    def test_malformed_files_write_no_voters(self):
+        cases = [
+            (b"\x89PNG\r\n\x1a\n\x00\x00binary", "binary data"),
+            (
+                HEADER.encode()
+                + "\n100,1,1,1,,J\xf6rg,F,x,1,30,M,,\n".encode("latin-1"),
+                "not UTF-8",
+            ),
+            (b"foo,bar\n1,2\n", "missing columns: ac_no"),
+            (b"", "empty"),
+            (b"  \n", "empty"),
+        ]
+        for data, message in cases:
+            with self.subTest(message=message):
+                with self.assertRaises(RollFileError) as raised:
+                    self.run_import(data)
+                self.assertIn(message, str(raised.exception))
+                ri = raised.exception.roll_import
+                self.assertIsNotNone(ri)
+                self.assertEqual(ri.status, RollImport.Status.FAILED)
+                self.assertEqual(ri.message, str(raised.exception))
+        self.assertFalse(Voter.objects.exists())
+        self.assertFalse(RejectedRow.objects.exists())
+
+    def test_resume_skips_committed_lines(self):
+        rows = [f"100,1,1,{n},,नाम {n},F,x,{n},30,M,," for n in range(1, 11)]
+        data = csv_bytes(*rows)
+        real_write = importer._Importer._write
+        calls = []
+
+        def failing_write(self_, batch):
+            calls.append(len(batch))
+            if len(calls) == 3:
+                raise RuntimeError("disk full")
+            return real_write(self_, batch)
+
+        with (
+            mock.patch.object(importer._Importer, "_write", failing_write),
+            self.assertRaises(RuntimeError),
+        ):
+            self.run_import(data, batch_size=3)
+        ri = RollImport.objects.get()
+        self.assertEqual(ri.status, RollImport.Status.FAILED)
+        self.assertIn("disk full", ri.message)
+        self.assertEqual(ri.rows_done, 7)  # lines 2–7 committed
+        self.assertEqual(Voter.objects.count(), 6)
+        with mock.patch.object(importer._Importer, "_write", autospec=True) as spy:
+            spy.side_effect = real_write
+            resumed = self.run_import(data, batch_size=3, resume=ri)
+        self.assertEqual([len(c.args[1]) for c in spy.call_args_list], [3, 1])
+        self.assertEqual(resumed.pk, ri.pk)
+        self.assertEqual(resumed.status, RollImport.Status.DONE)
+        self.assertEqual((resumed.created, resumed.rows_done), (10, 11))
+        self.assertEqual(Voter.objects.count(), 10)
+
+    def test_resume_refuses_another_file(self):
+        ri = self.run_import(csv_bytes(*ROWS))
+        with self.assertRaises(RollFileError):
+            self.run_import(csv_bytes(*ROWS[:2]), resume=ri)
+
+    def test_bom_crlf_and_path(self):
+        data = b"\xef\xbb\xbf" + csv_bytes(*ROWS).replace(b"\n", b"\r\n")
+        path = self.enterContext(_tempdir()) + "/roll.csv"
+        with open(path, "wb") as f:
+            f.write(data)
+        ri = roll_import(file=path, by=None)
+        self.assertEqual((ri.created, ri.file_name), (5, "roll.csv"))
+
+    @skipUnless(importlib.util.find_spec("openpyxl"), "openpyxl is not installed")
+    def test_xlsx_with_the_same_header(self):
+        openpyxl = importlib.import_module("openpyxl")
+        book = openpyxl.Workbook()
+        sheet = book.active
+        for record in csv.reader(StringIO("\n".join([HEADER, *ROWS]))):
+            sheet.append([int(v) if v.isdigit() and len(v) < 5 else v for v in record])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        ri = roll_import(
+            file=io.BytesIO(buffer.getvalue()), file_name="r.xlsx", by=None
+        )
+        self.assertEqual((ri.created, ri.rejected), (5, 0))
+        self.assertEqual(self.voter("1", 1).age, 42)
+        again = roll_import(
+            file=io.BytesIO(buffer.getvalue()), file_name="r.xlsx", by=None
+        )
+        self.assertEqual(again.unchanged, 5)
+
+
+class ImportRollCommandTests(BaseTestCase):
+    def write(self, data: bytes) -> str:
+        path = self.enterContext(_tempdir()) + "/roll.csv"
+        with open(path, "wb") as f:
+            f.write(data)
+        return path
+
+    def test_prints_the_report_and_progress(self):
+        path = self.write(csv_bytes(*ROWS, "100,9z9,1,1,,x,F,x,1,30,M,,"))
+        out, err = StringIO(), StringIO()
+        call_command("import_roll", path, "--batch-size", "2", stdout=out, stderr=err)
+        text = out.getvalue()
+        self.assertIn("Created 5, updated 0, unchanged 0, deleted 0, rejected 1", text)
+        self.assertIn("line 7: Bad part number 9z9", text)
+        self.assertIn("6/6", err.getvalue())
+
+    def test_json_report(self):
+        path = self.write(csv_bytes(*ROWS))
+        out = StringIO()
+        call_command("import_roll", path, "--json", stdout=out, stderr=StringIO())
+        report = json.loads(out.getvalue())
+        self.assertEqual(report["created"], 5)
+        self.assertEqual(report["warnings"]["repeated_epics"], 0)
+
+    def test_malformed_file_is_an_error(self):
+        path = self.write(b"foo\n1\n")
+        with self.assertRaisesMessage(CommandError, "missing columns"):
+            call_command("import_roll", path, stdout=StringIO(), stderr=StringIO())
+        self.assertFalse(Voter.objects.exists())
+
+
+def _tempdir() -> tempfile.TemporaryDirectory[str]:
+    return tempfile.TemporaryDirectory()

@@ -1,0 +1,334 @@
+"""Name search: both scripts, typos, EPIC, house, relative, age, scope, and the CLI.
+
+Runs on SQLite (trigram table) and on PostgreSQL (pg_trgm) alike.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+from django.core.management import call_command
+from django.db import connection
+
+from boothwise.accounts.access import Scope
+from boothwise.geography.models import Part
+from boothwise.rolls import phonetic
+from boothwise.rolls.models import NameWord, Voter, VoterWord
+from boothwise.rolls.search import (
+    edits1,
+    parse_query,
+    vocabulary_candidates,
+    vocabulary_index_refresh,
+    voter_words_index,
+    voters_search,
+)
+from boothwise.test import BaseTestCase
+
+SYSTEM = Scope(everything=True)
+
+
+def make_voter(
+    part: Part | None,
+    serial: int,
+    name: str,
+    name_en: str,
+    relative: str = "",
+    *,
+    age: int = 40,
+    gender: str = "M",
+    house: str = "",
+    epic: str = "",
+) -> Voter:
+    assert part is not None
+    return Voter.objects.create(
+        ac=part.ac,
+        part=part,
+        serial_no=serial,
+        epic_no=epic,
+        name=name,
+        name_en=name_en,
+        relation_type="F" if relative else "",
+        relative_name=relative,
+        house_no=house,
+        age=age,
+        gender=gender,
+        name_key=phonetic.name_key(name),
+        relative_key=phonetic.name_key(relative),
+    )
+
+
+class SearchTests(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        w = cls.w
+        p1 = w.booth_100_1.part
+        p2 = w.booth_100_2.part
+        p101 = w.booth_101_1.part
+        p50 = w.booth_50_1.part
+        cls.rakesh = make_voter(
+            p1,
+            5,
+            "राकेश सांखला",
+            "Rakesh Sankhla",
+            "मोहन लाल सांखला",
+            age=45,
+            house="12/3",
+            epic="ABC1234567",
+        )
+        cls.rakesh_young = make_voter(
+            p1,
+            40,
+            "राकेश सांखला",
+            "Rakesh Sankhla",
+            "गोपाल सांखला",
+            age=30,
+            house="7/1",
+            epic="ABC7654321",
+        )
+        cls.sunita = make_voter(
+            p2,
+            1,
+            "सुनीता देवी",
+            "Sunita Devi",
+            "राकेश कुमार",
+            age=41,
+            gender="F",
+            house="3A",
+            epic="XYZ0000001",
+        )
+        others = [
+            (p1, 10, "महेश शर्मा", "Mahesh Sharma", "रमेश शर्मा"),
+            (p1, 11, "मुकेश सांखला", "Mukesh Sankhla", "भंवर लाल"),
+            (p1, 12, "रमेश सांखला", "Ramesh Sankhla", "भंवर लाल"),
+            (p1, 13, "राकेश शर्मा", "Rakesh Sharma", "गोविंद शर्मा"),
+            (p1, 14, "राजेश सैनी", "Rajesh Saini", "मोहन लाल सैनी"),
+            (p2, 2, "रमेश मीणा", "Ramesh Meena", "सुरेश मीणा"),
+            (p101, 1, "राकेश गहलोत", "Rakesh Gehlot", "हरि राम"),
+        ]
+        cls.others = [make_voter(*row) for row in others]
+        cls.jaipur_rakesh = make_voter(
+            p50, 1, "राकेश सांखला", "Rakesh Sankhla", "किशन लाल", epic="JPR1111111"
+        )
+        voter_words_index(Voter.objects.all())
+        vocabulary_index_refresh()
+
+    def names(self, hits) -> list[tuple[str, int]]:
+        return [(h.voter.name, h.voter.serial_no) for h in hits]
+
+    def search(self, query: str, who=SYSTEM, **kwargs):
+        kwargs.setdefault("ac_id", self.w.ac100.id)
+        return voters_search(user_or_scope=who, query=query, **kwargs)
+
+    # -- parsing and the vocabulary ------------------------------------------------
+
+    def test_parse_query(self) -> None:
+        p = parse_query("Rakesh Sankhla 45 12/3 ABC1234567 male")
+        self.assertEqual(p.keys, ["rakes", "sankl"])
+        self.assertEqual(p.age, 45)
+        self.assertEqual(p.houses, ["12/3"])
+        self.assertEqual(p.epics, ["ABC1234567"])
+        self.assertEqual(p.gender, "M")
+        bare = parse_query("45")
+        self.assertEqual((bare.age, bare.houses, bare.keys), (45, ["45"], []))
+        self.assertEqual(parse_query("rj/13/104/123456").epics, ["RJ/13/104/123456"])
+        self.assertTrue(parse_query("  ,. ").is_empty)
+
+    def test_edits1(self) -> None:
+        self.assertIn("rakse", edits1("rakes"))
+        self.assertIn("rkes", edits1("rakes"))
+        self.assertNotIn("rakes", edits1("rakes"))
+
+    def test_vocabulary_is_indexed_once(self) -> None:
+        self.assertEqual(vocabulary_index_refresh(), 0)
+        NameWord.objects.create(key="zzzz")
+        expected = 0 if connection.vendor == "postgresql" else 1
+        self.assertEqual(vocabulary_index_refresh(), expected)
+        self.assertEqual(vocabulary_index_refresh(), 0)
+
+    def test_vocabulary_candidates(self) -> None:
+        found = [key for key, _ in vocabulary_candidates("rakes").values()]
+        self.assertEqual(found[0], "rakes")
+        typo = [key for key, _ in vocabulary_candidates("rakse").values()]
+        self.assertIn("rakes", typo)
+        trigram_only = [key for key, _ in vocabulary_candidates("sankal").values()]
+        self.assertIn("sankl", trigram_only)
+
+    def test_voter_words_index(self) -> None:
+        words = VoterWord.objects.filter(voter=self.rakesh)
+        self.assertEqual(
+            sorted((w.word.key, w.of_relative) for w in words),
+            [
+                ("lal", True),
+                ("mohan", True),
+                ("rakes", False),
+                ("sankl", False),
+                ("sankl", True),
+            ],
+        )
+        # Re-indexing changes nothing; a changed name drops its old words.
+        before = VoterWord.objects.count()
+        voter_words_index([self.rakesh])
+        self.assertEqual(VoterWord.objects.count(), before)
+        self.rakesh.relative_key = phonetic.name_key("मोहन सांखला")
+        voter_words_index([self.rakesh])
+        self.assertEqual(VoterWord.objects.count(), before - 1)
+
+    # -- names ---------------------------------------------------------------------
+
+    def test_latin_query_finds_devanagari_name(self) -> None:
+        hits = self.search("Rakesh Sankhla")
+        self.assertEqual(
+            {h.voter.pk for h in hits[:2]}, {self.rakesh.pk, self.rakesh_young.pk}
+        )
+        self.assertGreater(hits[0].score, hits[2].score)
+
+    def test_devanagari_query(self) -> None:
+        hits = self.search("राकेश सांखला")
+        self.assertEqual(
+            {h.voter.pk for h in hits[:2]}, {self.rakesh.pk, self.rakesh_young.pk}
+        )
+
+    def test_loose_spelling(self) -> None:
+        hits = self.search("rakes sankla")
+        self.assertEqual(
+            {h.voter.pk for h in hits[:2]}, {self.rakesh.pk, self.rakesh_young.pk}
+        )
+
+    def test_one_typo(self) -> None:
+        for query in ("rakseh sankhla", "rakesh snakhla", "rakseh"):
+            with self.subTest(query=query):
+                hits = self.search(query)
+                self.assertIn(self.rakesh.pk, [h.voter.pk for h in hits[:5]])
+
+    def test_relative_name(self) -> None:
+        hits = self.search("mohan lal sankhla")
+        self.assertEqual(hits[0].voter.pk, self.rakesh.pk)
+        # Own name and father's name together.
+        hits = self.search("rakesh mohan lal")
+        self.assertEqual(hits[0].voter.pk, self.rakesh.pk)
+        hits = self.search("sunita rakesh kumar")
+        self.assertEqual(hits[0].voter.pk, self.sunita.pk)
+
+    def test_age_breaks_ties(self) -> None:
+        self.assertEqual(
+            self.search("rakesh sankhla 30")[0].voter.pk, self.rakesh_young.pk
+        )
+        self.assertEqual(self.search("rakesh sankhla 45")[0].voter.pk, self.rakesh.pk)
+
+    def test_limit(self) -> None:
+        self.assertEqual(len(self.search("sankhla", limit=2)), 2)
+        # Only four electors of AC 100 are Sankhlas (the fifth is a father).
+        self.assertEqual(len(self.search("sankhla", limit=3)), 3)
+        self.assertEqual(self.search("sankhla", limit=0), [])
+
+    def test_ac_restriction(self) -> None:
+        everywhere = self.search("rakesh sankhla", ac_id=None, limit=10)
+        self.assertIn(self.jaipur_rakesh.pk, [h.voter.pk for h in everywhere])
+        in_ac = self.search("rakesh sankhla", limit=10)
+        self.assertTrue(all(h.voter.ac_id == self.w.ac100.id for h in in_ac))
+
+    # -- EPIC, house, age ----------------------------------------------------------
+
+    def test_epic(self) -> None:
+        hits = self.search("abc1234567")
+        self.assertEqual(self.names(hits), [("राकेश सांखला", 5)])
+        prefix = self.search("ABC12345")
+        self.assertEqual([h.voter.pk for h in prefix], [self.rakesh.pk])
+        both = self.search("ABC")
+        self.assertEqual(both, [])  # too short to be an EPIC, not a name either
+
+    def test_house_number(self) -> None:
+        self.assertEqual([h.voter.pk for h in self.search("12/3")], [self.rakesh.pk])
+        self.assertEqual([h.voter.pk for h in self.search("3a")], [self.sunita.pk])
+        # With a name, a house number lifts the elector who lives there.
+        hits = self.search("rakesh sankhla 7/1")
+        self.assertEqual(hits[0].voter.pk, self.rakesh_young.pk)
+
+    def test_nothing(self) -> None:
+        self.assertEqual(self.search(""), [])
+        self.assertEqual(self.search("qqqq zzzz xxxx"), [])
+
+    # -- scope ---------------------------------------------------------------------
+
+    def test_outsider_sees_nothing_of_ajmer(self) -> None:
+        zoya = self.w.zoya
+        self.assertEqual(self.search("rakesh sankhla", who=zoya), [])
+        self.assertEqual(self.search("ABC1234567", who=zoya), [])
+        anywhere = self.search("rakesh sankhla", who=zoya, ac_id=None)
+        self.assertEqual([h.voter.pk for h in anywhere], [self.jaipur_rakesh.pk])
+        self.assertEqual(self.search("rakesh", who=self.w.nobody, ac_id=None), [])
+
+    def test_page_incharge_sees_only_her_serials(self) -> None:
+        hits = self.search("rakesh sankhla", who=self.w.pooja, ac_id=None, limit=10)
+        self.assertEqual(hits[0].voter.pk, self.rakesh.pk)
+        self.assertNotIn(self.rakesh_young.pk, [h.voter.pk for h in hits])
+        self.assertEqual(self.search("ABC7654321", who=self.w.pooja), [])
+        for hit in self.search("sankhla", who=self.w.pooja, limit=20):
+            self.assertEqual(hit.voter.part_id, self.w.booth_100_1.part_id)
+            self.assertLessEqual(hit.voter.serial_no, 30)
+
+    def test_booth_president_sees_his_booth(self) -> None:
+        hits = self.search("ramesh", who=self.w.chetan, ac_id=None, limit=10)
+        self.assertTrue(hits)
+        self.assertTrue(
+            all(h.voter.part_id == self.w.booth_100_1.part_id for h in hits)
+        )
+
+    # -- the command ---------------------------------------------------------------
+
+    def test_cli_json(self) -> None:
+        out = io.StringIO()
+        call_command(
+            "search",
+            "rakesh sankhla",
+            ac=100,
+            state="RJ",
+            limit=2,
+            json=True,
+            stdout=out,
+        )
+        lines = out.getvalue().splitlines()
+        self.assertEqual(len(lines), 1)
+        rows = json.loads(lines[0])
+        self.assertEqual(len(rows), 2)
+        first = rows[0]
+        for key in (
+            "epic_no",
+            "name",
+            "name_en",
+            "relative_name",
+            "age",
+            "gender",
+            "house_no",
+            "ac_no",
+            "part_no",
+            "serial_no",
+            "score",
+        ):
+            self.assertIn(key, first)
+        self.assertEqual(first["name"], "राकेश सांखला")
+        self.assertEqual(first["ac_no"], 100)
+        self.assertEqual(first["part_no"], "1")
+        self.assertIsInstance(first["score"], float)
+
+    def test_cli_stdin(self) -> None:
+        out = io.StringIO()
+        stdin = io.StringIO("rakesh sankhla\nqqqq\nABC1234567\nसुनीता\n")
+        call_command("search", ac=100, json=True, stdin=stdin, stdout=out)
+        lines = [json.loads(line) for line in out.getvalue().splitlines()]
+        self.assertEqual(len(lines), 4)
+        self.assertEqual(lines[0][0]["name_en"], "Rakesh Sankhla")
+        self.assertEqual(lines[1], [])
+        self.assertEqual([r["epic_no"] for r in lines[2]], ["ABC1234567"])
+        self.assertEqual(lines[3][0]["epic_no"], "XYZ0000001")
+
+    def test_cli_text_and_errors(self) -> None:
+        out = io.StringIO()
+        call_command("search", "rakesh", stdout=out)
+        self.assertIn("Rakesh", out.getvalue())
+        from django.core.management.base import CommandError
+
+        with self.assertRaises(CommandError):
+            call_command("search", "rakesh", ac=999, stdout=io.StringIO())
