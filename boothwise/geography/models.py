@@ -142,3 +142,12 @@ def part_number_int(number: str) -> int:
     """The numeric head of a part number: "19A" → 19. Invalid numbers give 0."""
     match = PART_NUMBER_RE.match(number)
     return int(match.group(1)) if match else 0
+
+
+def normalise_part_number(text: str) -> str | None:
+    """ "19a" → "19A", "007" → "7"; None when it is not a part number."""
+    text = text.replace(" ", "").upper()
+    match = PART_NUMBER_RE.match(text)
+    if match is None or int(match.group(1)) == 0:
+        return None
+    return f"{int(match.group(1))}{match.group(2)}"

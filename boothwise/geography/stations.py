@@ -33,12 +33,13 @@ from django.utils.translation import gettext as _
 
 from boothwise.accounts.access import AnyUser
 from boothwise.core.audit import audit_record
+from boothwise.core.tabular import check_header, decode_csv_text
 from boothwise.geography.bounds import Box, state_box
 from boothwise.geography.models import (
-    PART_NUMBER_RE,
     AssemblyConstituency,
     Part,
     State,
+    normalise_part_number,
     part_number_int,
 )
 
@@ -192,23 +193,7 @@ def _state_by_abbr(abbr: str) -> State:
 
 def _parse(data: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """Decode and split the file; the header (lower-cased) and (line, fields) rows."""
-    if not data.strip():
-        raise StationFileError(_("The file is empty."))
-    if b"\x00" in data:
-        raise StationFileError(
-            _("This is not a CSV text file (it contains binary data).")
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise StationFileError(
-            _(
-                "The file is not UTF-8 text (byte 0x%(byte)02X on line %(line)d). "
-                'Save it as "CSV UTF-8" and import it again.'
-            )
-            % {"byte": data[error.start], "line": line}
-        ) from error
+    text = decode_csv_text(data, StationFileError)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
@@ -223,29 +208,9 @@ def _parse(data: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
             _("The file is not valid CSV (line %(line)d: %(error)s).")
             % {"line": reader.line_num, "error": error}
         ) from error
-    header = [h.strip().lower() for h in header]
-    while header and not header[-1]:
-        header.pop()  # spreadsheets add empty columns at the right
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    unknown = [h for h in header if h not in COLUMNS]
-    repeated = sorted({h for h in header if header.count(h) > 1})
-    problems = []
-    if missing:
-        problems.append(_("missing columns: %(cols)s") % {"cols": ", ".join(missing)})
-    if unknown:
-        problems.append(
-            _("unexpected columns: %(cols)s") % {"cols": ", ".join(unknown)}
-        )
-    if repeated:
-        problems.append(_("repeated columns: %(cols)s") % {"cols": ", ".join(repeated)})
-    if problems:
-        raise StationFileError(
-            _(
-                "The header row is wrong (%(problems)s). "
-                "Expected the columns: %(expected)s."
-            )
-            % {"problems": "; ".join(problems), "expected": ", ".join(COLUMNS)}
-        )
+    header = check_header(
+        header, required=REQUIRED_COLUMNS, allowed=COLUMNS, error=StationFileError
+    )
     return header, records
 
 
@@ -295,7 +260,7 @@ def _validate(
                 % {"ac": ac_no or "(blank)", "state": state.abbr},
             )
             continue
-        number = _normalise_part_number(part_no)
+        number = normalise_part_number(part_no)
         if number is None:
             reject(
                 BAD_PART_NUMBER,
@@ -378,15 +343,6 @@ def _validate(
 
 def _replace(issue: RowIssue, code: str, reason: str) -> RowIssue:
     return RowIssue(issue.line, code, reason, issue.ac_no, issue.part_no)
-
-
-def _normalise_part_number(text: str) -> str | None:
-    """ "19a" → "19A", "007" → "7"; None when it is not a part number."""
-    text = text.replace(" ", "").upper()
-    match = PART_NUMBER_RE.match(text)
-    if match is None or int(match.group(1)) == 0:
-        return None
-    return f"{int(match.group(1))}{match.group(2)}"
 
 
 def _coordinate(text: str) -> Decimal | None:

@@ -61,11 +61,12 @@ from django.utils.translation import ngettext
 from boothwise.accounts.access import AnyUser
 from boothwise.accounts.models import User
 from boothwise.core.audit import audit_record
+from boothwise.core.tabular import check_header, decode_csv_text
 from boothwise.geography.models import (
-    PART_NUMBER_RE,
     AssemblyConstituency,
     Part,
     State,
+    normalise_part_number,
     part_number_int,
 )
 from boothwise.rolls.models import (
@@ -301,28 +302,15 @@ def _parse(data: bytes, file_name: str) -> tuple[list[str], int, Records]:
         header, rows = _parse_xlsx(data)
     else:
         header, rows = _parse_csv(data)
-    header = [h.strip().lower() for h in header]
-    while header and not header[-1]:
-        header.pop()  # spreadsheets add empty columns at the right
-    _check_header(header)
+    header = check_header(
+        header, required=REQUIRED_COLUMNS, allowed=COLUMNS, error=RollFileError
+    )
     total = sum(1 for _record in rows())
     return header, total, rows
 
 
 def _parse_csv(data: bytes) -> tuple[list[str], Records]:
-    if b"\x00" in data:
-        raise RollFileError(_("This is not a CSV text file (it contains binary data)."))
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise RollFileError(
-            _(
-                "The file is not UTF-8 text (byte 0x%(byte)02X on line %(line)d). "
-                'Save it as "CSV UTF-8" and import it again.'
-            )
-            % {"byte": data[error.start], "line": line}
-        ) from error
+    text = decode_csv_text(data, RollFileError)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         reader = csv.reader(io.StringIO(text, newline=""))
@@ -383,30 +371,6 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _check_header(header: list[str]) -> None:
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    unknown = [h for h in header if h not in COLUMNS]
-    repeated = sorted({h for h in header if header.count(h) > 1})
-    problems = []
-    if missing:
-        problems.append(_("missing columns: %(cols)s") % {"cols": ", ".join(missing)})
-    if unknown:
-        problems.append(
-            _("unexpected columns: %(cols)s")
-            % {"cols": ", ".join(h or "(blank)" for h in unknown)}
-        )
-    if repeated:
-        problems.append(_("repeated columns: %(cols)s") % {"cols": ", ".join(repeated)})
-    if problems:
-        raise RollFileError(
-            _(
-                "The header row is wrong (%(problems)s). "
-                "Expected the columns: %(expected)s."
-            )
-            % {"problems": "; ".join(problems), "expected": ", ".join(COLUMNS)}
-        )
-
-
 # --------------------------------------------------------------------------------------
 # Cleaning
 # --------------------------------------------------------------------------------------
@@ -425,15 +389,6 @@ def house_key(house_no: str) -> str:
     """
     key = "".join(house_no.split()).upper()[:HOUSE_MAX]
     return "" if key in NO_HOUSE else key
-
-
-def normalise_part_number(text: str) -> str | None:
-    """ "19a" → "19A", "007" → "7"; None when it is not a part number."""
-    text = text.replace(" ", "").upper()
-    match = PART_NUMBER_RE.match(text)
-    if match is None or int(match.group(1)) == 0:
-        return None
-    return f"{int(match.group(1))}{match.group(2)}"
 
 
 def _word(text: str) -> str:
