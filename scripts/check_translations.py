@@ -21,26 +21,34 @@ PO = ROOT / "locale/hi/LC_MESSAGES/django.po"
 
 
 def missing_from_sources() -> set[str]:
-    """Messages in the code that the catalogue lacks (needs xgettext)."""
+    """Messages in the code that the catalogue lacks (needs xgettext).
+
+    makemessages writes into any `locale/` folder under its working directory, so it
+    runs on a copy of the sources, never touching the committed catalogue.
+    """
     with tempfile.TemporaryDirectory() as tmp:
-        copy = Path(tmp) / "locale/hi/LC_MESSAGES/django.po"
+        work = Path(tmp)
+        for folder in ("boothwise", "templates"):
+            shutil.copytree(
+                ROOT / folder,
+                work / folder,
+                ignore=shutil.ignore_patterns("__pycache__"),
+            )
+        copy = work / "locale/hi/LC_MESSAGES/django.po"
         copy.parent.mkdir(parents=True)
         shutil.copy(PO, copy)
         subprocess.run(
             [
                 sys.executable,
-                "manage.py",
+                str(ROOT / "manage.py"),
                 "makemessages",
                 "--locale=hi",
                 "--no-location",
-                "--ignore=.venv/*",
-                "--ignore=var/*",
-                "--ignore=build/*",
             ],
-            cwd=ROOT,
+            cwd=work,
             check=True,
             capture_output=True,
-            env={**os.environ, "BOOTHWISE_LOCALE_DIR": str(Path(tmp) / "locale")},
+            env={**os.environ, "BOOTHWISE_LOCALE_DIR": str(work / "locale")},
         )
         fresh = polib.pofile(str(copy))
     known = {(e.msgctxt, e.msgid) for e in polib.pofile(str(PO)) if not e.obsolete}
