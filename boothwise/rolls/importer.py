@@ -221,17 +221,27 @@ def roll_import(
     batch_size: int = 5000,
     progress: Progress | None = None,
     resume: RollImport | None = None,
+    into: RollImport | None = None,
     stats: ImportStats | None = None,
 ) -> RollImport:
     """Import one roll file; returns its RollImport (the report).
 
     ``file`` is a path or a binary file object. ``progress(done, total)`` is called after
     every committed batch. ``resume`` continues a failed or interrupted import of the
-    same file after its last committed line. ``stats``, when given, receives the
+    same file after its last committed line. ``into`` is a RUNNING RollImport the
+    caller created beforehand (a web upload shows its progress page at once and runs
+    the import in the background); its checksum is filled in here. ``stats``, when
+    given, receives the
     warning counts that are not stored on the RollImport.
     """
     stats = stats if stats is not None else ImportStats()
-    data, file_name = _read(file, file_name)
+    try:
+        data, file_name = _read(file, file_name)
+    except RollFileError as error:
+        if into is not None:
+            _fail(into, str(error))
+            error.roll_import = into
+        raise
     checksum = hashlib.sha256(data).hexdigest()
     if resume is not None:
         ri = resume
@@ -246,6 +256,11 @@ def roll_import(
         ri.message = ""
         ri.finished_at = None
         ri.save(update_fields=["status", "message", "finished_at"])
+    elif into is not None:
+        ri = into
+        ri.checksum = checksum
+        ri.file_name = ri.file_name or file_name[:255]
+        ri.save(update_fields=["checksum", "file_name"])
     else:
         ri = RollImport.objects.create(
             file_name=file_name[:255],
