@@ -6,6 +6,11 @@ migrated). It generates a synthetic roll with ``bench/roll_generator.py`` into a
 temporary file, removes earlier electors of the bench AC, imports the file with
 ``roll_import`` and prints electors per second; then re-imports the same file (which
 must change nothing) and prints that rate too.
+
+On PostgreSQL it then measures, in the same run, the bare path the issue compares
+against: the rows the import wrote (electors, households and name words, dumped with
+COPY TO beforehand and not timed) are COPYed into empty copies of the tables and the
+same indexes are built afterwards. It prints both rates and their ratio.
 """
 
 from __future__ import annotations
@@ -44,7 +49,7 @@ def main() -> None:
     parser.add_argument("--per-part", type=int, default=1200)
     parser.add_argument("--ac", type=int, default=100)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--batch-size", type=int, default=5000)
+    parser.add_argument("--batch-size", type=int, default=20000)
     args = parser.parse_args()
     ac = AssemblyConstituency.objects.get(state__abbr="RJ", number=args.ac)
     parts = -(-args.rows // args.per_part)
@@ -63,19 +68,77 @@ def main() -> None:
     Household.objects.filter(ac=ac).delete()
     Part.objects.filter(ac=ac, voters__isnull=True, name__startswith="Part ").delete()
     db = django.db.connection.vendor
+    firsts: list[float] = []
     try:
         for label in ("first import", "re-import (unchanged)"):
             t0 = time.perf_counter()
             ri = roll_import(file=path, by=None, batch_size=args.batch_size)
             took = time.perf_counter() - t0
+            firsts.append(took)
             print(
                 f"{db} {label}: {count} rows in {took:.1f}s = "
                 f"{count / took:,.0f} electors/s "
                 f"(created {ri.created}, unchanged {ri.unchanged}, "
                 f"updated {ri.updated}, rejected {ri.rejected})"
             )
+        if db == "postgresql":
+            bare = bare_copy_rate(ac.pk)
+            first = count / firsts[0]
+            print(
+                f"postgresql bare COPY + same indexes: {count} rows in "
+                f"{count / bare:.1f}s = {bare:,.0f} electors/s; "
+                f"import / bare = {first / bare:.2f}"
+            )
     finally:
         os.unlink(path)
+
+
+# The indexes of the three roll tables, as the migrations create them.
+BARE_INDEXES = (
+    "ALTER TABLE bare_voter ADD PRIMARY KEY (id)",
+    "CREATE UNIQUE INDEX ON bare_voter (part_id, serial_no)",
+    "CREATE INDEX ON bare_voter (ac_id, house_no)",
+    "CREATE INDEX ON bare_voter (epic_no varchar_pattern_ops)",
+    "ALTER TABLE bare_household ADD PRIMARY KEY (id)",
+    "CREATE UNIQUE INDEX ON bare_household (part_id, section_no, house_key)",
+    "ALTER TABLE bare_voterword ADD PRIMARY KEY (voter_id, word_id, of_relative)",
+    "CREATE INDEX ON bare_voterword (word_id, ac_id, voter_id)",
+)
+
+
+def bare_copy_rate(ac_id: int) -> float:
+    """Electors per second of COPY into empty tables plus building the same indexes."""
+    from django.db import connection
+
+    tables = {
+        "voter": f"SELECT * FROM rolls_voter WHERE ac_id = {ac_id}",
+        "household": f"SELECT * FROM rolls_household WHERE ac_id = {ac_id}",
+        "voterword": f"SELECT * FROM rolls_voterword WHERE ac_id = {ac_id}",
+    }
+    dumps: dict[str, bytes] = {}
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        for name, query in tables.items():
+            raw.execute(f"DROP TABLE IF EXISTS bare_{name}")
+            raw.execute(
+                f"CREATE TABLE bare_{name} (LIKE rolls_{name} INCLUDING DEFAULTS)"
+            )
+            chunks = []
+            with raw.copy(f"COPY ({query}) TO STDOUT") as copy:
+                for chunk in copy:
+                    chunks.append(bytes(chunk))
+            dumps[name] = b"".join(chunks)
+        count = len(dumps["voter"].splitlines())
+        t0 = time.perf_counter()
+        for name, data in dumps.items():
+            with raw.copy(f"COPY bare_{name} FROM STDIN") as copy:
+                copy.write(data)
+        for statement in BARE_INDEXES:
+            raw.execute(statement)
+        took = time.perf_counter() - t0
+        for name in tables:
+            raw.execute(f"DROP TABLE bare_{name}")
+    return count / took
 
 
 if __name__ == "__main__":

@@ -48,6 +48,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -201,6 +202,13 @@ class ImportStats:
 
 
 @dataclass
+class _Staged:
+    lines: list[str]  # COPY text lines for rolls_stage
+    part_ids: list[int]
+    had_roll: list[int]  # parts that had a roll before this import
+
+
+@dataclass
 class _Row:
     line: int
     ac: AssemblyConstituency
@@ -313,18 +321,21 @@ def _parse(data: bytes, file_name: str) -> tuple[list[str], int, Records]:
     """The header, the number of data rows, and a way to iterate (line, fields)."""
     if not data.strip():
         raise RollFileError(_("The file is empty."))
+    total: int | None = None
     if data.startswith(_ZIP_MAGIC) or file_name.lower().endswith((".xlsx", ".xlsm")):
         header, rows = _parse_xlsx(data)
     else:
-        header, rows = _parse_csv(data)
+        header, rows, total = _parse_csv(data)
     header = check_header(
         header, required=REQUIRED_COLUMNS, allowed=COLUMNS, error=RollFileError
     )
-    total = sum(1 for _record in rows())
+    if total is None:
+        total = sum(1 for _record in rows())
     return header, total, rows
 
 
-def _parse_csv(data: bytes) -> tuple[list[str], Records]:
+def _parse_csv(data: bytes) -> tuple[list[str], Records, int]:
+    """The header, the data rows, and how many there are (blank lines skipped)."""
     text = decode_csv_text(data, RollFileError)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
@@ -337,16 +348,18 @@ def _parse_csv(data: bytes) -> tuple[list[str], Records]:
                 yield start, fields
 
     reader = csv.reader(io.StringIO(text, newline=""))
+    total = 0
     try:
         header = next(reader)
-        for _fields in reader:
-            pass
+        for fields in reader:
+            if fields and any(f.strip() for f in fields):
+                total += 1
     except csv.Error as error:
         raise RollFileError(
             _("The file is not valid CSV (line %(line)d: %(error)s).")
             % {"line": reader.line_num, "error": error}
         ) from error
-    return header, rows
+    return header, rows, total
 
 
 def _parse_xlsx(data: bytes) -> tuple[list[str], Records]:
@@ -443,9 +456,32 @@ class _Importer:
         self.present: dict[tuple[int, str], dict[int, int]] = {}
         self.epics: set[str] = set()
         self.words: dict[str, list[str]] = {}  # one spelled word → its keys
+        self.name_keys: dict[str, list[str]] = {}  # one spelled name → its keys
+        self.copy_texts: dict[str, str] = {}
+        self.copy_words: dict[tuple[str, str], str] = {}
         self.word_ids: dict[str, int] = {}
         self.had_roll: dict[int, bool] = {}  # part id → had electors before
         self.acs_seen: set[int] = set()
+        # Rolls repeat names, house numbers and words a great deal: clean each once.
+        self.header: list[str] | None = None
+        self.columns: tuple[int, ...] | None = None  # COLUMNS → header index or -1
+        self.cleaned: dict[str, str] = {}
+        self.part_numbers: dict[str, str | None] = {}
+        self.words_seen: dict[tuple[int, str], str | None] = {}
+
+    def _clean(self, text: str) -> str:
+        cleaned = self.cleaned.get(text)
+        if cleaned is None:
+            cleaned = clean_text(text)
+            if len(self.cleaned) < 500_000:
+                self.cleaned[text] = cleaned
+        return cleaned
+
+    def _lookup(self, table: dict[str, str], text: str) -> str | None:
+        key = (id(table), text)
+        if key not in self.words_seen:
+            self.words_seen[key] = table.get(_word(text))
+        return self.words_seen[key]
 
     # -- the loop --------------------------------------------------------------------
 
@@ -455,17 +491,33 @@ class _Importer:
         if ri.rows_total != total:
             ri.rows_total = total
             ri.save(update_fields=["rows_total"])
+        # On PostgreSQL outside a transaction, batches are written by a second thread
+        # (its own connection) while this one reads and checks the next batch: the
+        # database and Python then work at the same time. At most one batch waits.
+        pipelined = connection.vendor == "postgresql" and not connection.in_atomic_block
+        writer = ThreadPoolExecutor(1, "roll-import") if pipelined else None
+        pending: Future[None] | None = None
         batch: list[tuple[int, list[str]]] = []
         done = 0
-        for record in records():
-            batch.append(record)
-            if len(batch) >= self.batch_size:
+        try:
+            for record in records():
+                batch.append(record)
+                if len(batch) >= self.batch_size:
+                    done += len(batch)
+                    pending = self._batch(
+                        header, batch, resume_after, done, total, writer, pending
+                    )
+                    batch = []
+            if batch:
                 done += len(batch)
-                self._batch(header, batch, resume_after, done, total)
-                batch = []
-        if batch:
-            done += len(batch)
-            self._batch(header, batch, resume_after, done, total)
+                pending = self._batch(
+                    header, batch, resume_after, done, total, writer, pending
+                )
+            if pending is not None:
+                pending.result()
+        finally:
+            if writer is not None:
+                writer.shutdown(wait=True)
         self._finish()
 
     def _batch(
@@ -475,7 +527,9 @@ class _Importer:
         resume_after: int,
         done: int,
         total: int,
-    ) -> None:
+        writer: ThreadPoolExecutor | None,
+        pending: Future[None] | None,
+    ) -> Future[None] | None:
         rows: list[_Row] = []
         rejected: list[RejectedRow] = []
         committed = records[-1][0] <= resume_after
@@ -484,14 +538,44 @@ class _Importer:
             if row is not None:
                 rows.append(row)
         if committed:  # written before the resume: only the file's state was rebuilt
-            return
+            return pending
         rows = [r for r in rows if r.line > resume_after]
         rejected = [r for r in rejected if r.line > resume_after]
+        staged = self._stage(rows) if connection.vendor == "postgresql" else None
+        if pending is not None:
+            pending.result()  # the previous batch is committed (or raises)
+        last = records[-1][0]
+        if writer is None:
+            self._commit(rows, staged, rejected, last, done, total)
+            return None
+        return writer.submit(
+            self._commit_in_thread, rows, staged, rejected, last, done, total
+        )
+
+    def _commit_in_thread(self, *args: Any) -> None:
+        try:
+            self._commit(*args)
+        finally:
+            connection.close()  # the writer thread's own connection
+
+    def _commit(
+        self,
+        rows: list[_Row],
+        staged: _Staged | None,
+        rejected: list[RejectedRow],
+        last: int,
+        done: int,
+        total: int,
+    ) -> None:
+        """Write one batch in one transaction that also records the progress."""
         with transaction.atomic():
-            self._write(rows)
+            if staged is not None:
+                self._write_staged(rows, staged)
+            else:
+                self._write_rows(rows)
             RejectedRow.objects.bulk_create(rejected, batch_size=1000)
             self.ri.rejected += len(rejected)
-            self.ri.rows_done = records[-1][0]
+            self.ri.rows_done = last
             self.ri.save(
                 update_fields=[
                     "created",
@@ -514,9 +598,15 @@ class _Importer:
         fields: list[str],
         rejected: list[RejectedRow],
     ) -> _Row | None:
-        raw = dict(zip(header, (f.strip() for f in fields), strict=False))
+        if self.columns is None or self.header is not header:
+            self.header = header
+            self.columns = tuple(
+                header.index(name) if name in header else -1 for name in COLUMNS
+            )
+        width = len(header)
 
         def reject(code: str, reason: str) -> None:
+            raw = dict(zip(header, (f.strip() for f in fields), strict=False))
             rejected.append(
                 RejectedRow(
                     roll_import=self.ri,
@@ -527,18 +617,30 @@ class _Importer:
             )
             self.stats.rejected.append({"line": line, "code": code, "reason": reason})
 
-        if len(fields) > len(header) and not any(
-            f.strip() for f in fields[len(header) :]
-        ):
-            fields = fields[: len(header)]
-        if len(fields) != len(header):
+        if len(fields) > width and not any(f.strip() for f in fields[width:]):
+            fields = fields[:width]
+        if len(fields) != width:
             reject(
                 WRONG_FIELD_COUNT,
                 _("The row has %(got)d fields; the header has %(want)d.")
                 % {"got": len(fields), "want": len(header)},
             )
             return None
-        ac_no = raw.get("ac_no", "")
+        (
+            ac_no,
+            part_text,
+            serial_text,
+            epic_text,
+            name_text,
+            relation_text,
+            relative_text,
+            house_text,
+            age_text,
+            gender_text,
+            section_text,
+            name_en_text,
+            relative_en_text,
+        ) = [fields[i].strip() if i >= 0 else "" for i in self.columns]
         ac = self.acs.get(int(ac_no)) if ac_no.isdigit() else None
         if ac is None:
             reject(
@@ -550,8 +652,10 @@ class _Importer:
                 },
             )
             return None
-        part_text = raw.get("part_no", "")
-        part_no = normalise_part_number(part_text)
+        part_no = self.part_numbers.get(part_text, "")
+        if part_no == "":
+            part_no = normalise_part_number(part_text)
+            self.part_numbers[part_text] = part_no
         if part_no is None:
             reject(
                 BAD_PART_NUMBER,
@@ -562,7 +666,6 @@ class _Importer:
                 % {"part": part_text or "(blank)"},
             )
             return None
-        serial_text = raw.get("serial_no", "")
         serial = int(serial_text) if serial_text.isdigit() else 0
         if serial <= 0 or serial > 2_000_000_000:
             reject(
@@ -583,7 +686,6 @@ class _Importer:
             )
             return None
         serials[serial] = line
-        section_text = raw.get("section_no", "")
         section: int | None = None
         if section_text:
             section = int(section_text) if section_text.isdigit() else None
@@ -593,15 +695,15 @@ class _Importer:
                     _("Bad section number %(section)s.") % {"section": section_text},
                 )
                 return None
-        name = clean_text(raw.get("name", ""))
+        name = self._clean(name_text)
         if not name:
             reject(MISSING_NAME, _("The elector has no name."))
             return None
-        relative = clean_text(raw.get("relative_name", ""))
-        name_en = clean_text(raw.get("name_en", ""))
-        relative_en = clean_text(raw.get("relative_name_en", ""))
-        house = clean_text(raw.get("house_no", ""))
-        epic = "".join(raw.get("epic_no", "").split()).upper()
+        relative = self._clean(relative_text)
+        name_en = self._clean(name_en_text)
+        relative_en = self._clean(relative_en_text)
+        house = self._clean(house_text)
+        epic = "".join(epic_text.split()).upper()
         if epic in NO_EPIC:
             epic = ""
         if (
@@ -618,7 +720,6 @@ class _Importer:
                 % {"name": NAME_MAX, "house": HOUSE_MAX, "epic": EPIC_MAX},
             )
             return None
-        age_text = raw.get("age", "")
         age: int | None = None
         if age_text:
             digits = age_text[:-2] if age_text.endswith(".0") else age_text
@@ -632,8 +733,7 @@ class _Importer:
             if not AGE_MIN <= age <= AGE_MAX:
                 self.stats.ages_dropped += 1
                 age = None
-        gender_text = raw.get("gender", "")
-        gender = GENDERS.get(_word(gender_text)) if gender_text else ""
+        gender = self._lookup(GENDERS, gender_text) if gender_text else ""
         if gender is None:
             reject(
                 BAD_GENDER,
@@ -641,8 +741,7 @@ class _Importer:
                 % {"gender": gender_text},
             )
             return None
-        relation_text = raw.get("relation_type", "")
-        relation = RELATIONS.get(_word(relation_text)) if relation_text else ""
+        relation = self._lookup(RELATIONS, relation_text) if relation_text else ""
         if relation is None:
             reject(
                 BAD_RELATION,
@@ -684,34 +783,43 @@ class _Importer:
     # -- writing ---------------------------------------------------------------------
 
     def _keys(self, text: str) -> list[str]:
-        keys: list[str] = []
+        """The phonetic word keys of a name, cached by name and by word."""
+        keys = self.name_keys.get(text)
+        if keys is not None:
+            return keys
+        keys = []
         for word in text.split():
             cached = self.words.get(word)
             if cached is None:
                 cached = [k[:KEY_MAX] for k in word_keys(word)]
                 self.words[word] = cached
             keys.extend(cached)
+        if len(self.name_keys) < 500_000:
+            self.name_keys[text] = keys
         return keys
 
     def _part(self, ac: AssemblyConstituency, number: str) -> Part:
         part = self.parts.get((ac.pk, number))
         if part is None:
-            part = Part.objects.create(
-                ac=ac,
-                number=number,
-                number_int=part_number_int(number),
-                name=f"Part {number}",
-            )
+            with transaction.atomic():
+                part = Part.objects.create(
+                    ac=ac,
+                    number=number,
+                    number_int=part_number_int(number),
+                    name=f"Part {number}",
+                )
+                self.ri.parts_created = [
+                    *self.ri.parts_created,
+                    f"{ac.number}/{number}",
+                ]
+                RollImport.objects.filter(pk=self.ri.pk).update(
+                    parts_created=self.ri.parts_created
+                )
             self.parts[(ac.pk, number)] = part
-            self.ri.parts_created = [*self.ri.parts_created, f"{ac.number}/{number}"]
         return part
 
     def _had_roll(self, part: Part) -> bool:
-        had = self.had_roll.get(part.pk)
-        if had is None:
-            had = Voter.objects.filter(part=part).exclude(last_import=self.ri).exists()
-            self.had_roll[part.pk] = had
-        return had
+        return self._had_roll_id(part.pk)
 
     def _word_ids(self, keys: set[str]) -> None:
         missing = keys - self.word_ids.keys()
@@ -760,9 +868,116 @@ class _Importer:
             )
         return found
 
-    def _write(self, rows: list[_Row]) -> None:
-        if not rows:
-            return
+    def _words_of(self, values: dict[str, Any]) -> tuple[list[str], list[str]]:
+        """The distinct word keys of the elector's name and of the relative's name."""
+        own = self._keys(values["name"]) + self._keys(values["name_en"])
+        rel = self._keys(values["relative_name"]) + self._keys(
+            values["relative_name_en"]
+        )
+        return list(dict.fromkeys(own)), list(dict.fromkeys(rel))
+
+    def _copy_text(self, value: str) -> str:
+        cached = self.copy_texts.get(value)
+        if cached is None:
+            cached = _copy_text(value)
+            if len(self.copy_texts) < 500_000:
+                self.copy_texts[value] = cached
+        return cached
+
+    def _copy_words(self, name: str, name_en: str) -> str:
+        """A name's key string and its word ids, as two COPY columns (cached)."""
+        cached = self.copy_words.get((name, name_en))
+        if cached is None:
+            ids = self.word_ids
+            own = " ".join(self._keys(name))[:NAME_MAX]
+            both = dict.fromkeys(self._keys(name) + self._keys(name_en))
+            cached = f"{_copy_text(own)}\t{{{','.join(str(ids[k]) for k in both)}}}"
+            if len(self.copy_words) < 500_000:
+                self.copy_words[(name, name_en)] = cached
+        return cached
+
+    def _stage(self, rows: list[_Row]) -> _Staged:
+        """PostgreSQL: the batch as COPY lines for the staging table.
+
+        Missing parts are created here, each committed and reported at once (they are
+        kept even if a later batch fails, and a resumed import finds them).
+        """
+        placed = [(self._part(row.ac, row.part_no), row) for row in rows]
+        staged: list[str] = []  # lines in COPY's text format
+        keys: set[str] = set()
+        for _part, row in placed:
+            v = row.values
+            for text in (
+                v["name"],
+                v["name_en"],
+                v["relative_name"],
+                v["relative_name_en"],
+            ):
+                keys.update(self._keys(text))
+        self._word_ids(keys)
+        text, words = self._copy_text, self._copy_words
+        for part, row in placed:
+            v = row.values
+            section, age = v["section_no"], v["age"]
+            name, relative = v["name"], v["relative_name"]
+            staged.append(
+                f"{row.line}\t{part.ac_id}\t{part.pk}\t{row.serial_no}\t"
+                f"{NULL if section is None else section}\t{text(v['epic_no'])}\t"
+                f"{text(name)}\t{text(v['name_en'])}\t"
+                f"{v['relation_type']}\t{text(relative)}\t"
+                f"{text(v['relative_name_en'])}\t{text(v['house_no'])}\t"
+                f"{text(house_key(v['house_no']))}\t"
+                f"{NULL if age is None else age}\t{v['gender']}\t"
+                f"{words(name, v['name_en'])}\t"
+                f"{words(relative, v['relative_name_en'])}\n"
+            )
+        part_ids = sorted({part.pk for part, _row in placed})
+        had_roll = [pk for pk in part_ids if self._had_roll_id(pk)]
+        return _Staged(lines=staged, part_ids=part_ids, had_roll=had_roll)
+
+    def _write_staged(self, rows: list[_Row], staged: _Staged) -> None:
+        """PostgreSQL: COPY the batch into a staging table, then let SQL sort it out.
+
+        New electors, their households, their words and (for a part that had a roll)
+        their "added" revision rows are written by set-based statements; electors whose
+        stored fields differ go through the row-by-row path (they are few: a revision
+        changes a few percent of a roll), and the rest are counted as unchanged.
+        """
+        ri = self.ri
+        part_ids, had_roll = staged.part_ids, staged.had_roll
+        with connection.cursor() as cursor:
+            raw = cursor.cursor
+            raw.execute(STAGE_TABLE)  # once per connection
+            with raw.copy(f"COPY rolls_stage ({STAGE_COLUMNS}) FROM STDIN") as copy:
+                copy.write("".join(staged.lines))
+            raw.execute(STAGE_HOUSEHOLDS, {"parts": part_ids})
+            raw.execute(STAGE_COMPARE, {"parts": part_ids})
+            same, changed_lines = raw.fetchone() or (0, None)
+            raw.execute(
+                STAGE_INSERT,
+                {"parts": part_ids, "had_roll": had_roll, "import": ri.pk},
+            )
+            created = raw.fetchone()
+            raw.execute("TRUNCATE rolls_stage")
+        ri.unchanged += same or 0
+        ri.created += created[0] if created else 0
+        if changed_lines:
+            wanted = set(changed_lines)
+            self._write_rows([row for row in rows if row.line in wanted])
+
+    def _had_roll_id(self, part_id: int) -> bool:
+        had = self.had_roll.get(part_id)
+        if had is None:
+            had = (
+                Voter.objects.filter(part_id=part_id)
+                .exclude(last_import=self.ri)
+                .exists()
+            )
+            self.had_roll[part_id] = had
+        return had
+
+    def _write_rows(self, rows: list[_Row]) -> None:
+        """Any database: compare, insert and update electors row by row."""
         ri = self.ri
         placed = [(self._part(row.ac, row.part_no), row) for row in rows]
         existing: dict[tuple[int, int], dict[str, Any]] = {}
@@ -889,15 +1104,9 @@ class _Importer:
         with transaction.atomic():
             for (ac_id, number), serials in self.present.items():
                 part = self.parts.get((ac_id, number))
-                if part is None:
-                    continue
-                gone_ids = [
-                    pk
-                    for pk, serial in Voter.objects.filter(
-                        part=part, status=Voter.Status.ON_ROLL
-                    ).values_list("id", "serial_no")
-                    if serial not in serials
-                ]
+                if part is None or self.had_roll.get(part.pk) is False:
+                    continue  # a first roll of the part: every elector is in the file
+                gone_ids = self._gone(part, serials)
                 if not gone_ids:
                     continue
                 gone: list[dict[str, Any]] = []
@@ -952,6 +1161,24 @@ class _Importer:
                 },
             )
 
+    def _gone(self, part: Part, serials: dict[int, int]) -> list[int]:
+        """Ids of the part's electors on the roll whose serial is not in the file."""
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT id FROM rolls_voter WHERE part_id = %s "
+                    "AND status = 'on_roll' AND NOT (serial_no = ANY(%s))",
+                    [part.pk, list(serials)],
+                )
+                return [pk for (pk,) in cursor.fetchall()]
+        return [
+            pk
+            for pk, serial in Voter.objects.filter(
+                part=part, status=Voter.Status.ON_ROLL
+            ).values_list("id", "serial_no")
+            if serial not in serials
+        ]
+
     def _summary(self) -> str:
         s = self.stats
         notes = []
@@ -985,6 +1212,109 @@ class _Importer:
         return " ".join(notes)
 
 
+# PostgreSQL staging (see _Importer._write_staged). The table is per session and
+# emptied after every batch.
+STAGE_COLUMNS = (
+    "line, ac_id, part_id, serial_no, section_no, epic_no, name, name_en, "
+    "relation_type, relative_name, relative_name_en, house_no, house_key, age, "
+    "gender, name_key, own_words, relative_key, relative_words"
+)
+STAGE_TABLE = """
+CREATE TEMPORARY TABLE IF NOT EXISTS rolls_stage (
+    line integer NOT NULL,
+    ac_id integer NOT NULL,
+    part_id integer NOT NULL,
+    serial_no integer NOT NULL,
+    section_no smallint,
+    epic_no varchar(20) NOT NULL,
+    name varchar(150) NOT NULL,
+    name_en varchar(150) NOT NULL,
+    relation_type varchar(1) NOT NULL,
+    relative_name varchar(150) NOT NULL,
+    relative_name_en varchar(150) NOT NULL,
+    house_no varchar(60) NOT NULL,
+    house_key varchar(60) NOT NULL,
+    age smallint,
+    gender varchar(1) NOT NULL,
+    name_key varchar(150) NOT NULL,
+    relative_key varchar(150) NOT NULL,
+    own_words integer[] NOT NULL,
+    relative_words integer[] NOT NULL
+)
+"""
+# One household per (part, section, house key); NULL sections match each other.
+STAGE_HOUSEHOLDS = """
+INSERT INTO rolls_household (ac_id, part_id, section_no, house_no, house_key)
+SELECT DISTINCT ON (s.part_id, s.section_no, s.house_key)
+       s.ac_id, s.part_id, s.section_no, s.house_no, s.house_key
+FROM rolls_stage s
+WHERE s.house_key <> ''
+  AND NOT EXISTS (
+      SELECT 1 FROM rolls_household h
+      WHERE h.part_id = s.part_id AND h.house_key = s.house_key
+        AND h.section_no IS NOT DISTINCT FROM s.section_no
+        AND h.part_id = ANY(%(parts)s))
+ORDER BY s.part_id, s.section_no, s.house_key, s.line
+"""
+_STAGE_FIELDS = ", ".join(FIELDS[:-1])
+STAGE_COMPARE = f"""
+SELECT count(*) FILTER (WHERE same), array_agg(line) FILTER (WHERE NOT same)
+FROM (
+    SELECT s.line,
+           (v.{", v.".join(FIELDS[:-1])}, v.status)
+           IS NOT DISTINCT FROM (s.{", s.".join(FIELDS[:-1])}, 'on_roll') AS same
+    FROM rolls_stage s
+    JOIN rolls_voter v ON v.part_id = s.part_id AND v.serial_no = s.serial_no
+    WHERE v.part_id = ANY(%(parts)s)
+) compared
+"""
+STAGE_INSERT = f"""
+WITH new AS (
+    INSERT INTO rolls_voter (
+        ac_id, part_id, serial_no, household_id, name_key, relative_key,
+        last_import_id, {_STAGE_FIELDS}, status)
+    SELECT s.ac_id, s.part_id, s.serial_no, h.id, s.name_key, s.relative_key,
+           %(import)s, s.{", s.".join(FIELDS[:-1])}, 'on_roll'
+    FROM rolls_stage s
+    LEFT JOIN rolls_household h
+      ON s.house_key <> '' AND h.part_id = s.part_id AND h.house_key = s.house_key
+     AND h.section_no IS NOT DISTINCT FROM s.section_no
+     AND h.part_id = ANY(%(parts)s)
+    WHERE NOT EXISTS (
+        SELECT 1 FROM rolls_voter v
+        WHERE v.part_id = s.part_id AND v.serial_no = s.serial_no
+          AND v.part_id = ANY(%(parts)s))
+    RETURNING id, ac_id, part_id, serial_no
+), words AS (
+    INSERT INTO rolls_voterword (voter_id, word_id, ac_id, of_relative)
+    SELECT new.id, w.word_id, new.ac_id, w.of_relative
+    FROM new
+    JOIN rolls_stage s ON s.part_id = new.part_id AND s.serial_no = new.serial_no
+    CROSS JOIN LATERAL (
+        SELECT unnest(s.own_words) AS word_id, false AS of_relative
+        UNION ALL
+        SELECT unnest(s.relative_words), true
+    ) w
+    ORDER BY w.word_id, new.id  -- index order: neighbouring inserts share pages
+), added AS (
+    INSERT INTO rolls_rollchange (
+        roll_import_id, ac_id, part_id, serial_no, kind, before, after)
+    SELECT %(import)s, s.ac_id, s.part_id, s.serial_no, 'added', '{{}}'::jsonb,
+           jsonb_strip_nulls(jsonb_build_object(
+               {
+    ", ".join(
+        f"'{f}', s.{f}" if f in ("section_no", "age") else f"'{f}', NULLIF(s.{f}, '')"
+        for f in FIELDS[:-1]
+    )
+},
+               'status', 'on_roll'))
+    FROM new
+    JOIN rolls_stage s ON s.part_id = new.part_id AND s.serial_no = new.serial_no
+    WHERE new.part_id = ANY(%(had_roll)s)
+)
+SELECT count(*) FROM new
+"""
+
 VOTER_COLUMNS = (
     "ac_id",
     "part_id",
@@ -1014,6 +1344,17 @@ def _insert(
         else:
             marks = ", ".join(["%s"] * len(columns))
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+
+
+NULL = "\\N"  # COPY's text format
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value: str) -> str:
+    """A text value in COPY's text format (faster than psycopg's write_row)."""
+    if value.isprintable() and "\\" not in value:
+        return value
+    return value.translate(_COPY_ESCAPES)
 
 
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:

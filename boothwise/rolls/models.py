@@ -76,8 +76,12 @@ class RejectedRow(models.Model):
 class Household(models.Model):
     """Electors at one house number in one section of a part."""
 
-    ac = models.ForeignKey(AssemblyConstituency, models.PROTECT, related_name="+")
-    part = models.ForeignKey(Part, models.PROTECT, related_name="households")
+    ac = models.ForeignKey(
+        AssemblyConstituency, models.PROTECT, related_name="+", db_index=False
+    )
+    part = models.ForeignKey(
+        Part, models.PROTECT, related_name="households", db_index=False
+    )
     section_no = models.PositiveSmallIntegerField(null=True, blank=True)
     house_no = models.CharField(_("house number"), max_length=60)
     house_key = models.CharField(max_length=60)
@@ -112,13 +116,18 @@ class Voter(models.Model):
         ON_ROLL = "on_roll", _("On the roll")
         DELETED = "deleted", _("Deleted from the roll")
 
-    ac = models.ForeignKey(AssemblyConstituency, models.PROTECT, related_name="+")
-    part = models.ForeignKey(Part, models.PROTECT, related_name="voters")
+    # Indexes are few on purpose (a state is 5 crore rows): (part, serial) and
+    # (ac, house) lead with the columns the FK indexes would cover, and the EPIC
+    # pattern index (migration 0002) also serves equality.
+    ac = models.ForeignKey(
+        AssemblyConstituency, models.PROTECT, related_name="+", db_index=False
+    )
+    part = models.ForeignKey(
+        Part, models.PROTECT, related_name="voters", db_index=False
+    )
     section_no = models.PositiveSmallIntegerField(_("section"), null=True, blank=True)
     serial_no = models.PositiveIntegerField(_("serial number"))
-    epic_no = models.CharField(
-        _("EPIC number"), max_length=20, blank=True, db_index=True
-    )
+    epic_no = models.CharField(_("EPIC number"), max_length=20, blank=True)
     name = models.CharField(_("name"), max_length=150)
     name_en = models.CharField(_("name in Latin letters"), max_length=150, blank=True)
     relation_type = models.CharField(max_length=1, choices=Relation.choices, blank=True)
@@ -126,7 +135,12 @@ class Voter(models.Model):
     relative_name_en = models.CharField(max_length=150, blank=True)
     house_no = models.CharField(_("house number"), max_length=60, blank=True)
     household = models.ForeignKey(
-        Household, models.SET_NULL, null=True, blank=True, related_name="voters"
+        Household,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="voters",
+        db_index=False,
     )
     age = models.PositiveSmallIntegerField(_("age"), null=True, blank=True)
     gender = models.CharField(
@@ -138,7 +152,12 @@ class Voter(models.Model):
         max_length=10, choices=Status.choices, default=Status.ON_ROLL
     )
     last_import = models.ForeignKey(
-        RollImport, models.SET_NULL, null=True, blank=True, related_name="+"
+        RollImport,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
 
     class Meta:
@@ -146,11 +165,6 @@ class Voter(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["part", "serial_no"], name="voter_part_serial"
-            )
-        ]
-        indexes = [
-            models.Index(
-                fields=["ac", "part", "serial_no"], name="voter_ac_part_serial"
             )
         ]
 
@@ -168,19 +182,34 @@ class NameWord(models.Model):
 
 
 class VoterWord(models.Model):
-    """Which word keys occur in an elector's name (or relative's name)."""
+    """Which word keys occur in an elector's name (or relative's name).
 
-    word = models.ForeignKey(NameWord, models.CASCADE, related_name="+")
-    voter = models.ForeignKey(Voter, models.CASCADE, related_name="words")
-    ac = models.ForeignKey(AssemblyConstituency, models.PROTECT, related_name="+")
+    Derived data, rebuilt from the names by the importer (or
+    ``search.voter_words_index``), about five rows per elector: so it has exactly two
+    indexes, the composite primary key (an elector's words) and (word, AC, elector),
+    which stage two of search reads without touching the table; and no database
+    foreign-key checks (the importer writes ids it has just read).
+    """
+
+    pk = models.CompositePrimaryKey("voter_id", "word_id", "of_relative")
+    voter = models.ForeignKey(
+        Voter, models.CASCADE, related_name="words", db_constraint=False
+    )
+    word = models.ForeignKey(
+        NameWord, models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
+    ac = models.ForeignKey(
+        AssemblyConstituency,
+        models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     of_relative = models.BooleanField(default=False)
 
     class Meta:
-        indexes = [models.Index(fields=["word", "ac"], name="voterword_word_ac")]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["voter", "word", "of_relative"], name="voterword_unique"
-            )
+        indexes = [
+            models.Index(fields=["word", "ac", "voter"], name="voterword_word_ac_voter")
         ]
 
     def __str__(self) -> str:

@@ -197,10 +197,10 @@ def voter_words_index(voters: Iterable[Voter]) -> int:
         for row in rows:
             keep[row.voter_id].add((row.word_id, row.of_relative))
         stale = [
-            pk
-            for pk, voter_id, word_id, of_relative in VoterWord.objects.filter(
+            (voter_id, word_id, of_relative)
+            for voter_id, word_id, of_relative in VoterWord.objects.filter(
                 voter_id__in=list(keep)
-            ).values_list("pk", "voter_id", "word_id", "of_relative")
+            ).values_list("voter_id", "word_id", "of_relative")
             if (word_id, of_relative) not in keep[voter_id]
         ]
         if stale:
@@ -539,7 +539,7 @@ def _word_matches(
             rows = rows.filter(ac_id__in=sorted(scope.ac_ids))
     best = (
         rows.values("voter_id")
-        .annotate(hits=Count("id"))
+        .annotate(hits=Count("word_id"))
         .order_by("-hits", "voter_id")
         .values_list("voter_id", flat=True)[:CANDIDATE_CAP]
     )

@@ -14,9 +14,10 @@ from unittest import mock, skipUnless
 
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import TransactionTestCase
 
 from boothwise.core.models import AuditEvent
-from boothwise.geography.models import Part
+from boothwise.geography.models import AssemblyConstituency, Part
 from boothwise.rolls import importer
 from boothwise.rolls.importer import ImportStats, RollFileError, roll_import
 from boothwise.rolls.models import (
@@ -324,17 +325,17 @@ class RollImportTests(BaseTestCase):
     def test_resume_skips_committed_lines(self):
         rows = [f"100,1,1,{n},,नाम {n},F,x,{n},30,M,," for n in range(1, 11)]
         data = csv_bytes(*rows)
-        real_write = importer._Importer._write
+        real_commit = importer._Importer._commit
         calls = []
 
-        def failing_write(self_, batch):
+        def failing_commit(self_, batch, *args):
             calls.append(len(batch))
             if len(calls) == 3:
                 raise RuntimeError("disk full")
-            return real_write(self_, batch)
+            return real_commit(self_, batch, *args)
 
         with (
-            mock.patch.object(importer._Importer, "_write", failing_write),
+            mock.patch.object(importer._Importer, "_commit", failing_commit),
             self.assertRaises(RuntimeError),
         ):
             self.run_import(data, batch_size=3)
@@ -343,8 +344,8 @@ class RollImportTests(BaseTestCase):
         self.assertIn("disk full", ri.message)
         self.assertEqual(ri.rows_done, 7)  # lines 2–7 committed
         self.assertEqual(Voter.objects.count(), 6)
-        with mock.patch.object(importer._Importer, "_write", autospec=True) as spy:
-            spy.side_effect = real_write
+        with mock.patch.object(importer._Importer, "_commit", autospec=True) as spy:
+            spy.side_effect = real_commit
             resumed = self.run_import(data, batch_size=3, resume=ri)
         self.assertEqual([len(c.args[1]) for c in spy.call_args_list], [3, 1])
         self.assertEqual(resumed.pk, ri.pk)
@@ -418,3 +419,26 @@ class ImportRollCommandTests(BaseTestCase):
 
 def _tempdir() -> tempfile.TemporaryDirectory[str]:
     return tempfile.TemporaryDirectory()
+
+
+class PipelinedImportTests(TransactionTestCase):
+    """Outside a transaction PostgreSQL imports write batches from a second thread."""
+
+    serialized_rollback = True  # keep the ACs the data migration loaded
+
+    def test_batches_written_by_the_writer_thread_are_all_there(self):
+        ac = AssemblyConstituency.objects.get(state__abbr="RJ", number=100)
+        Part.objects.create(ac=ac, number="1", number_int=1, name="Part 1")
+        rows = [
+            f"100,{1 + n // 4},1,{n % 4 + 1},RJ/{n},नाम {n},F,पिता {n},{n // 2},30,M,,"
+            for n in range(20)
+        ]
+        ri = roll_import(file=io.BytesIO(csv_bytes(*rows)), by=None, batch_size=3)
+        self.assertEqual(ri.status, RollImport.Status.DONE)
+        self.assertEqual((ri.created, ri.rows_done), (20, 21))
+        self.assertEqual(Voter.objects.filter(ac=ac).count(), 20)
+        self.assertEqual(
+            sorted(ri.parts_created), ["100/2", "100/3", "100/4", "100/5"]
+        )
+        again = roll_import(file=io.BytesIO(csv_bytes(*rows)), by=None, batch_size=3)
+        self.assertEqual((again.created, again.unchanged), (0, 20))
