@@ -4,9 +4,8 @@ Run: ``.venv/bin/python bench/search.py [--voters 100000] [--acs 2] [--queries 4
 [--seed 1] [--rebuild]``. Without ``DATABASE_URL`` it uses its own SQLite file,
 ``/tmp/boothwise-bench-search.sqlite3``; with ``DATABASE_URL=postgres://…`` it uses that
 database (migrated here if needed). Electors are made by ``bench/roll_generator.py``
-into the bench ACs (RJ 190 onwards), indexed with ``voter_words_index`` and
-``vocabulary_index_refresh`` exactly as the importer does, and kept for the next run
-(``--rebuild`` starts again).
+into the bench ACs (RJ 190 onwards) and loaded with the importer, and kept for the
+next run (``--rebuild`` starts again).
 
 Queries are sampled electors, typed as people type them: the Latin name, the
 Devanagari name, the Latin name with one typo, the first name with the relative's
@@ -25,6 +24,7 @@ import random
 import statistics
 import string
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -40,28 +40,18 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
-from roll_generator import RollGenerator  # noqa: E402
+from django.db import connection  # noqa: E402
+from roll_generator import write_roll  # noqa: E402
 
 from boothwise.accounts.access import Scope  # noqa: E402
-from boothwise.geography.models import (  # noqa: E402
-    AssemblyConstituency,
-    Part,
-    part_number_int,
-)
-from boothwise.rolls import phonetic  # noqa: E402
+from boothwise.geography.models import AssemblyConstituency  # noqa: E402
+from boothwise.rolls.importer import roll_import  # noqa: E402
 from boothwise.rolls.models import Voter, VoterWord  # noqa: E402
-from boothwise.rolls.search import (  # noqa: E402
-    vocabulary_index_refresh,
-    voter_words_index,
-    voters_search,
-)
+from boothwise.rolls.search import voters_search  # noqa: E402
 
 FIRST_AC = 190
 PER_PART = 1000
 SYSTEM = Scope(everything=True)
-GENDERS = {"पुरुष": "M", "महिला": "F", "तृतीय लिंग": "T"}
-RELATIONS = {"पिता": "F", "पति": "H", "माता": "M", "पत्नी": "W", "अन्य": "O"}
 
 
 def bench_acs(count: int) -> list[AssemblyConstituency]:
@@ -71,74 +61,35 @@ def bench_acs(count: int) -> list[AssemblyConstituency]:
     )
 
 
-def _flush(batch: list[Voter]) -> None:
-    with transaction.atomic():
-        Voter.objects.bulk_create(batch, batch_size=2000)
-        voter_words_index(batch)
-    batch.clear()
-
-
 def build(voters: int, acs: list[AssemblyConstituency], seed: int) -> None:
+    """Generate a roll per bench AC and load it with the real importer."""
     ac_ids = [ac.id for ac in acs]
     VoterWord.objects.filter(ac_id__in=ac_ids).delete()
     Voter.objects.filter(ac_id__in=ac_ids).delete()
-    generator = RollGenerator(seed)
     per_ac = voters // len(acs)
     parts = max(1, per_ac // PER_PART)
     started = time.perf_counter()
     made = 0
-    for ac in acs:
-        part_by_no: dict[str, Part] = {}
-        batch: list[Voter] = []
-
-        for row in generator.rows(ac.number, parts, min(PER_PART, per_ac)):
-            part = part_by_no.get(row["part_no"])
-            if part is None:
-                part, _ = Part.objects.get_or_create(
-                    ac=ac,
-                    number=row["part_no"],
-                    defaults={
-                        "name": f"Part {row['part_no']}",
-                        "number_int": part_number_int(row["part_no"]),
-                    },
-                )
-                part_by_no[row["part_no"]] = part
-            age = int(row["age"])
-            batch.append(
-                Voter(
-                    ac=ac,
-                    part=part,
-                    section_no=int(row["section_no"]) if row["section_no"] else None,
-                    serial_no=int(row["serial_no"]),
-                    epic_no=row["epic_no"],
-                    name=row["name"],
-                    name_en=row["name_en"],
-                    relation_type=RELATIONS.get(
-                        row["relation_type"], row["relation_type"]
-                    ),
-                    relative_name=row["relative_name"],
-                    relative_name_en=row["relative_name_en"],
-                    house_no=row["house_no"],
-                    age=age if 18 <= age <= 120 else None,
-                    gender=GENDERS.get(row["gender"], row["gender"]),
-                    name_key=phonetic.name_key(row["name"]),
-                    relative_key=phonetic.name_key(row["relative_name"]),
-                )
+    for offset, ac in enumerate(acs):
+        with tempfile.NamedTemporaryFile("w", suffix=".csv") as out:
+            write_roll(
+                out,
+                seed=seed + offset,
+                ac=ac.number,
+                parts=parts,
+                per_part=min(PER_PART, per_ac),
             )
-            made += 1
-            if len(batch) >= 5000:
-                _flush(batch)
-                print(f"\r  {made:,} electors", end="", file=sys.stderr)
-        if batch:
-            _flush(batch)
-    words = vocabulary_index_refresh()
+            out.flush()
+            ri = roll_import(file=out.name, by=None, batch_size=20_000)
+        made += ri.created
+        print(f"\r  {made:,} electors", end="", file=sys.stderr)
     with connection.cursor() as cursor:
         # Fresh statistics, as after a real import: without them PostgreSQL guesses.
         cursor.execute("ANALYZE")
     elapsed = time.perf_counter() - started
     print(
-        f"\r  built {made:,} electors in {elapsed:.1f} s "
-        f"({made / elapsed:,.0f}/s, not the importer); {words} words trigram-indexed",
+        f"\r  built {made:,} electors with the importer in {elapsed:.1f} s "
+        f"({made / elapsed:,.0f}/s)",
         file=sys.stderr,
     )
 

@@ -31,7 +31,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from boothwise.accounts.access import AnyUser, Scope, scope_for, visible, voter_scope_q
 from boothwise.accounts.permissions import Action
@@ -51,6 +51,8 @@ __all__ = [
 
 #: At most this many electors reach the ranking stage.
 CANDIDATE_CAP = 2000
+#: A query word's electors are counted up to this many: past it, a word is "common".
+DRIVER_CAP = 5000
 #: Of those, at most this many, by a cheap first score, get the full alignment.
 RERANK = 200
 #: At most this many vocabulary words per query word go on to the second stage.
@@ -104,8 +106,8 @@ def parse_query(query: str) -> ParsedQuery:
     * letters then at least four digits (``ABC1234567``, a prefix of one) or the legacy
       ``RJ/13/104/123456`` form → an EPIC;
     * a number up to 120 → an age hint (and, with no name words, a house number too);
-    * a larger number, or digits with a slash, dash or letters (``12/3``, ``4-B``,
-      ``12A``) → a house number;
+    * a larger number, or any other word with a digit (``12/3``, ``4-B``, ``12A``,
+      ``12/3-ब``) → a house number;
     * ``male``/``female``/``पुरुष``/``महिला`` → a gender hint;
     * every other word → phonetic word keys.
     """
@@ -123,7 +125,7 @@ def parse_query(query: str) -> ParsedQuery:
             if parsed.age is None:
                 parsed.age = int(token)
             numbers.append(token)
-        elif _HOUSE_RE.match(upper):
+        elif _HOUSE_RE.match(upper) or any(ch.isdigit() for ch in token):
             parsed.houses.append(upper)
         elif token.lower() in _GENDER_WORDS:
             parsed.gender = _GENDER_WORDS[token.lower()]
@@ -472,24 +474,26 @@ def _voters(user_or_scope: AnyUser | Scope, ac_id: int | None) -> QuerySet[Voter
     return visible(user_or_scope, Action.VIEW_VOTERS, base)
 
 
-def _query_words(parsed: ParsedQuery) -> list[int]:
-    """The vocabulary words stage two looks for, per query word.
+def _query_words(parsed: ParsedQuery) -> list[list[int]]:
+    """The vocabulary words stage two looks for: one group per query word.
 
     Where a query word has close candidates (similarity ≥ :data:`CLOSE`: the same key
     or a one-letter slip), only those are used, so that a common surname does not drag
     in every surname one edit away (Sharma/Verma); a query word with no close
     candidate uses all its candidates.
     """
-    word_ids: set[int] = set()
+    groups: list[list[int]] = []
     parsed.similar = []
     for key in parsed.keys:
         group = vocabulary_candidates(key)
         close = {i for i, (_, sim) in group.items() if sim >= CLOSE}
-        word_ids |= close or set(group)
+        chosen = close or set(group)
+        if chosen:
+            groups.append(sorted(chosen))
         parsed.similar.append(
-            {word: sim for i, (word, sim) in group.items() if i in (close or group)}
+            {word: sim for i, (word, sim) in group.items() if i in chosen}
         )
-    return sorted(word_ids)
+    return groups
 
 
 def _coarse(
@@ -520,16 +524,19 @@ def _coarse_names(parsed: ParsedQuery, name_key: str, relative_key: str) -> floa
 def _word_matches(
     parsed: ParsedQuery, scope: Scope, voters: QuerySet[Voter], ac_id: int | None
 ) -> list[_Row]:
-    """Stage two's SQL: electors sharing candidate words, best-covered first.
+    """Stage two's SQL: electors with the query's words, rarest word first.
 
-    The words are counted per elector on VoterWord alone (its ``ac_id`` serves the AC
-    and whole-AC scopes), the best :data:`CANDIDATE_CAP` are kept, and only those are
-    joined to the electors, through ``voters``, which applies the scope once more.
+    Each query word's group of candidate words is counted in the scope (capped at
+    :data:`DRIVER_CAP`, so a common word costs no more than a rare one). The rarest
+    group drives: its electors that also have a word of every other group, found by
+    primary-key probes per driver row; when that leaves nobody, the commonest of the
+    other groups is dropped and the query tried again. Only the electors left are read,
+    through ``voters``, which applies the scope once more.
     """
-    word_ids = _query_words(parsed)
-    if not word_ids:
+    groups = _query_words(parsed)
+    if not groups:
         return []
-    rows = VoterWord.objects.filter(word_id__in=word_ids)
+    rows = VoterWord.objects.all()
     if ac_id is not None:
         rows = rows.filter(ac_id=ac_id)
     if not scope.everything:
@@ -537,15 +544,46 @@ def _word_matches(
             rows = rows.filter(voter_scope_q(scope, prefix="voter__"))
         else:
             rows = rows.filter(ac_id__in=sorted(scope.ac_ids))
-    best = (
-        rows.values("voter_id")
-        .annotate(hits=Count("word_id"))
-        .order_by("-hits", "voter_id")
-        .values_list("voter_id", flat=True)[:CANDIDATE_CAP]
+    counted = sorted(
+        (rows.filter(word_id__in=group).values("voter_id")[: DRIVER_CAP + 1].count(), i)
+        for i, group in enumerate(groups)
     )
+    order = [groups[i] for _, i in counted]
+    driver = rows.filter(word_id__in=order[0])
+    ids: list[int] = []
+    # Narrow by the other groups, rarest first; if a group leaves nobody (a word
+    # misspelt past recognition), try again without the least rare of the rest.
+    for others in range(len(order) - 1, -1, -1):
+        narrowed = driver
+        for group in order[1 : 1 + others]:
+            narrowed = narrowed.filter(
+                Exists(
+                    VoterWord.objects.filter(
+                        voter_id=OuterRef("voter_id"), word_id__in=group
+                    )
+                )
+            )
+        ids = list(
+            dict.fromkeys(
+                narrowed.values_list("voter_id", flat=True)[: 2 * CANDIDATE_CAP]
+            )
+        )
+        if ids:
+            if others and len(ids) < RERANK:
+                # Few full matches: electors with the rarest word alone rank below
+                # them and fill the list (a relative, a namesake, a misspelling).
+                ids = list(
+                    dict.fromkeys(
+                        [
+                            *ids,
+                            *driver.values_list("voter_id", flat=True)[:RERANK],
+                        ]
+                    )
+                )
+            break
     # Two round trips on purpose: given the ids as a list the planner looks electors
     # up by primary key instead of scanning the AC to hash-join a subquery.
-    ids = list(best)
+    ids = ids[:CANDIDATE_CAP]
     if not ids:
         return []
     return [

@@ -134,6 +134,9 @@ class SearchTests(BaseTestCase):
         self.assertEqual((bare.age, bare.houses, bare.keys), (45, ["45"], []))
         self.assertEqual(parse_query("rj/13/104/123456").epics, ["RJ/13/104/123456"])
         self.assertTrue(parse_query("  ,. ").is_empty)
+        # House numbers as rolls print them, Devanagari letters included.
+        mixed = parse_query("12/3-ब सांखला")
+        self.assertEqual((mixed.houses, mixed.keys), (["12/3-ब"], ["sankl"]))
 
     def test_edits1(self) -> None:
         self.assertIn("rakse", edits1("rakes"))
