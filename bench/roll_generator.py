@@ -3,6 +3,7 @@
 Run: ``.venv/bin/python bench/roll_generator.py --ac 100 --parts 10 --per-part 1000
 --seed 7 -o roll.csv`` (``-o -`` or no ``-o`` writes to standard output).
 
+The generator lives in ``boothwise/rolls/generator.py`` (the demo uses it too).
 Deterministic by ``--seed``. Names come from ``boothwise/organisation/names.py``
 (Devanagari with their Latin spellings), first names drawn with a Zipf-like frequency so
 common names repeat as on real rolls. Electors live in households of 2–7 sharing a
@@ -17,180 +18,23 @@ No real person's data is used.
 from __future__ import annotations
 
 import argparse
-import csv
-import random
+import os
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "boothwise.settings")
 
-from boothwise.organisation.names import POOLS, Name  # noqa: E402
+import django  # noqa: E402
 
-COLUMNS = (
-    "ac_no",
-    "part_no",
-    "section_no",
-    "serial_no",
-    "epic_no",
-    "name",
-    "relation_type",
-    "relative_name",
-    "house_no",
-    "age",
-    "gender",
-    "name_en",
-    "relative_name_en",
+django.setup()
+
+from boothwise.rolls.generator import (  # noqa: E402, F401 (re-exported for benches)
+    COLUMNS,
+    RollGenerator,
+    write_roll,
 )
-HINDI_RELATION = {"F": "पिता", "H": "पति", "M": "माता", "W": "पत्नी", "O": "अन्य"}
-HINDI_GENDER = {"M": "पुरुष", "F": "महिला", "T": "तृतीय लिंग"}
-LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
-HOUSE_SUFFIXES = ("", "", "", "", "A", "B", "/1", "/2", "/3-ब", "-क", " ख")
-
-
-def _zipf(n: int) -> list[float]:
-    return [1 / (i + 1) ** 0.9 for i in range(n)]
-
-
-class RollGenerator:
-    def __init__(self, seed: int) -> None:
-        self.rng = random.Random(seed)
-        self.pool_weights = [p.weight for p in POOLS]
-        self.epic_counter = self.rng.randrange(1_000_000, 2_000_000)
-        self.prefix = "".join(self.rng.choice(LETTERS) for _ in range(3))
-        self.issued: list[str] = []
-
-    def _first(self, pool_index: int, female: bool) -> Name:
-        pool = POOLS[pool_index]
-        names = pool.female if female else pool.male
-        return self.rng.choices(names, weights=_zipf(len(names)))[0]
-
-    def _age(self, low: int, high: int) -> int:
-        low, high = max(18, low), min(95, high)
-        if low >= high:
-            return low
-        # Triangular, weighted to the young end: rolls have more 25–50 than 80+.
-        return int(self.rng.triangular(low, high, low + (high - low) * 0.25))
-
-    def _epic(self, ac: int) -> str:
-        r = self.rng.random()
-        if r < 0.01:
-            return ""
-        if r < 0.013 and self.issued:
-            return self.rng.choice(self.issued)  # a repeated EPIC
-        self.epic_counter += 1
-        if r < 0.05:
-            epic = f"RJ/{ac % 100:02d}/{ac:03d}/{self.epic_counter % 1_000_000:06d}"
-        else:
-            epic = f"{self.prefix}{self.epic_counter:07d}"
-        if len(self.issued) < 10_000:
-            self.issued.append(epic)
-        return epic
-
-    def household(self) -> list[dict[str, str]]:
-        """2–7 electors (rarely one) sharing a surname: head, spouse, children."""
-        rng = self.rng
-        pool_index = rng.choices(range(len(POOLS)), weights=self.pool_weights)[0]
-        pool = POOLS[pool_index]
-        surname = rng.choices(pool.surnames, weights=_zipf(len(pool.surnames)))[0]
-        size = rng.choices(range(1, 8), weights=(4, 20, 22, 22, 16, 10, 6))[0]
-        members: list[dict[str, str]] = []
-
-        def person(
-            first: Name, gender: str, age: int, rel: str, relative: Name
-        ) -> None:
-            members.append(
-                {
-                    "name": f"{first[0]} {surname[0]}",
-                    "name_en": f"{first[1]} {surname[1]}",
-                    "gender": gender,
-                    "age": str(age),
-                    "relation_type": rel,
-                    "relative_name": relative[0],
-                    "relative_name_en": relative[1],
-                }
-            )
-
-        head_female = rng.random() < 0.08  # widows heading a household
-        head = self._first(pool_index, head_female)
-        head_age = self._age(35, 90) if size > 2 else self._age(22, 90)
-        father = self._first(pool_index, False)
-        father_full = (f"{father[0]} {surname[0]}", f"{father[1]} {surname[1]}")
-        head_full = (f"{head[0]} {surname[0]}", f"{head[1]} {surname[1]}")
-        if head_female:
-            person(head, "F", head_age, "H", father_full)
-        else:
-            person(head, "M", head_age, "F", father_full)
-        if size >= 2 and not head_female:
-            spouse = self._first(pool_index, True)
-            person(spouse, "F", self._age(head_age - 8, head_age + 1), "H", head_full)
-        while len(members) < size:
-            female = rng.random() < 0.48
-            child = self._first(pool_index, female)
-            for _retry in range(5):
-                if child not in (head, father):
-                    break
-                child = self._first(pool_index, female)
-            age = self._age(18, head_age - 20)
-            rel = "M" if head_female else "F"
-            person(child, "F" if female else "M", age, rel, head_full)
-            if rng.random() < 0.002:
-                members[-1]["gender"] = "T"
-        return members
-
-    def rows(self, ac: int, parts: int, per_part: int) -> Iterator[dict[str, str]]:
-        rng = self.rng
-        for part in range(1, parts + 1):
-            part_no = str(part) if rng.random() > 0.03 else f"{part}a"
-            serial = 0
-            house = rng.randrange(1, 40)
-            while serial < per_part:
-                house += rng.randrange(1, 4)
-                house_no = f"{house}{rng.choice(HOUSE_SUFFIXES)}"
-                if rng.random() < 0.01:
-                    house_no = "0"
-                for member in self.household():
-                    if serial >= per_part:
-                        break
-                    serial += 1
-                    section = str(1 + (serial - 1) // 150)
-                    if rng.random() < 0.01:
-                        section = ""
-                    row = {
-                        "ac_no": str(ac),
-                        "part_no": part_no,
-                        "section_no": section,
-                        "serial_no": str(serial),
-                        "epic_no": self._epic(ac),
-                        "house_no": house_no,
-                        **member,
-                    }
-                    r = rng.random()
-                    if r < 0.001:
-                        row["age"] = "0"
-                    elif r < 0.0015:
-                        row["age"] = "673"
-                    if rng.random() < 0.3:
-                        row["relation_type"] = HINDI_RELATION[row["relation_type"]]
-                        row["gender"] = HINDI_GENDER[row["gender"]]
-                    yield row
-
-
-def write_roll(
-    out: IO[str], *, seed: int, ac: int, parts: int, per_part: int, acs: int = 1
-) -> int:
-    """Write a roll CSV to `out`; returns the number of electors written."""
-    generator = RollGenerator(seed)
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    count = 0
-    for offset in range(acs):
-        for row in generator.rows(ac + offset, parts, per_part):
-            writer.writerow(row)
-            count += 1
-    return count
 
 
 def main(argv: list[str] | None = None) -> None:

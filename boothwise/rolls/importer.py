@@ -103,6 +103,7 @@ EPIC_MAX = 20
 KEY_MAX = 60
 AGE_MIN, AGE_MAX = 18, 120
 SECTION_MAX = 32767
+ANALYZE_AFTER = 50_000  # electors created by one import
 
 # The fields an import compares and writes; equal values mean "unchanged".
 FIELDS = (
@@ -519,6 +520,7 @@ class _Importer:
             if writer is not None:
                 writer.shutdown(wait=True)
         self._finish()
+        self._analyze()
 
     def _batch(
         self,
@@ -1160,6 +1162,18 @@ class _Importer:
                     **self.stats.as_dict(),
                 },
             )
+
+    def _analyze(self) -> None:
+        """PostgreSQL: fresh planner statistics after a big load (it samples; cheap).
+
+        Without them the planner may scan an AC where it should probe an index.
+        """
+        if connection.vendor == "postgresql" and self.ri.created >= ANALYZE_AFTER:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "ANALYZE rolls_voter, rolls_voterword, rolls_household, "
+                    "rolls_nameword"
+                )
 
     def _gone(self, part: Part, serials: dict[int, int]) -> list[int]:
         """Ids of the part's electors on the roll whose serial is not in the file."""
