@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "boothwise.organisation",
     "boothwise.accounts",
     "boothwise.rolls",
+    "boothwise.training",
+    "boothwise.outreach",
     "boothwise.api",
 ]
 

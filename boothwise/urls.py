@@ -6,7 +6,10 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("boothwise.organisation.urls")),
     path("geo/", include("boothwise.geography.urls")),
+    path("rolls/", include("boothwise.rolls.urls")),
     path("accounts/", include("boothwise.accounts.urls")),
+    path("training/", include("boothwise.training.urls")),
+    path("outreach/", include("boothwise.outreach.urls")),
     path("api/v1/", include("boothwise.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -45,6 +45,9 @@ from boothwise.organisation.selectors import (
     person_posts,
     posts_held_by,
 )
+from boothwise.outreach.api import router as outreach_router
+from boothwise.rolls.api import router as rolls_router
+from boothwise.training.api import router as training_router
 
 M = TypeVar("M", bound=Model)
 V = Action.VIEW_ORGANISATION
@@ -400,3 +403,18 @@ def ac_detail(request: HttpRequest, ac_id: int) -> s.AcDetailOut:
     parts = list(visible(user, V, Part.objects.filter(ac=ac)))
     booth_ids = dict(Unit.objects.filter(part__in=parts).values_list("part_id", "id"))
     return s.ac_detail_out(ac, parts=parts, booth_ids=booth_ids)
+
+
+# The electoral roll: boothwise/rolls/api.py ------------------------------------------
+
+api.add_router("", rolls_router)
+
+
+# The public contact programme: boothwise/outreach/api.py ----------------------------
+
+api.add_router("/outreach", outreach_router)
+
+
+# Training workshops: boothwise/training/api.py --------------------------------------
+
+api.add_router("/training", training_router)

@@ -35,6 +35,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from boothwise.accounts.access import AnyUser, Scope, scope_for, visible, voter_scope_q
 from boothwise.accounts.permissions import Action
+from boothwise.geography.models import AssemblyConstituency
 from boothwise.rolls import phonetic
 from boothwise.rolls.models import NameWord, Voter, VoterWord
 
@@ -621,10 +622,18 @@ def voters_search(
         exact |= set(voters.filter(epic_q).values_list("id", flat=True)[:CANDIDATE_CAP])
     if parsed.houses:
         houses = {h for house in parsed.houses for h in (house, house.lower())}
+        # The (AC, house) index needs the AC: list the ACs in scope (or all).
+        acs = (
+            [ac_id]
+            if ac_id is not None
+            else sorted(scope.ac_ids)
+            if scope.ac_ids and not (scope.unit_paths or scope.part_ids or scope.pages)
+            else list(AssemblyConstituency.objects.values_list("id", flat=True))
+        )
         exact |= set(
-            voters.filter(house_no__in=sorted(houses)).values_list("id", flat=True)[
-                :CANDIDATE_CAP
-            ]
+            voters.filter(ac_id__in=acs, house_no__in=sorted(houses)).values_list(
+                "id", flat=True
+            )[:CANDIDATE_CAP]
         )
     extra: set[int] = set(exact)
     if not parsed.keys and parsed.age is not None and not exact:
@@ -632,7 +641,11 @@ def voters_search(
             voters.filter(age=parsed.age).values_list("id", flat=True)[:CANDIDATE_CAP]
         )
     found: dict[int, _Row] = {}
-    if parsed.keys:
+    if parsed.keys and parsed.houses and exact:
+        # "12 sharma": the house's electors are few; rank them by the name words
+        # instead of fetching every Sharma of the AC.
+        _query_words(parsed)
+    elif parsed.keys:
         found = {row.id: row for row in _word_matches(parsed, scope, voters, ac_id)}
     missing = sorted(extra - set(found))
     if missing:

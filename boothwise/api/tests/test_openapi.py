@@ -23,6 +23,34 @@ PATHS = {
     "/api/v1/posts/{post_id}/relieve": {"post"},
     "/api/v1/acs": {"get"},
     "/api/v1/acs/{ac_id}": {"get"},
+    # Electoral rolls (boothwise/rolls/api.py).
+    "/api/v1/voters/search": {"get"},
+    "/api/v1/voters/{voter_id}": {"get"},
+    "/api/v1/parts/{part_id}/roll": {"get"},
+    "/api/v1/verifications": {"post"},
+    "/api/v1/imports/{import_id}": {"get"},
+    # Training workshops (boothwise/training/api.py).
+    "/api/v1/training/topics": {"get"},
+    "/api/v1/training/workshops": {"get", "post"},
+    "/api/v1/training/workshops/{workshop_id}": {"get"},
+    "/api/v1/training/workshops/{workshop_id}/sessions": {"get", "post"},
+    "/api/v1/training/workshops/{workshop_id}/invitations": {"get", "post"},
+    "/api/v1/training/invitations/{invitation_id}/rsvp": {"post"},
+    "/api/v1/training/workshops/{workshop_id}/attendance": {"get", "post"},
+    "/api/v1/training/directives": {"get"},
+    "/api/v1/training/workshops/{workshop_id}/directives": {"post"},
+    "/api/v1/training/directives/{directive_id}/status": {"post"},
+    "/api/v1/training/coverage/{unit_id}": {"get"},
+    "/api/v1/training/people/{person_id}": {"get"},
+    # The public contact programme (boothwise/outreach/api.py).
+    "/api/v1/outreach/campaigns": {"get"},
+    "/api/v1/outreach/campaigns/{campaign_id}": {"get"},
+    "/api/v1/outreach/campaigns/{campaign_id}/walklists": {"get"},
+    "/api/v1/outreach/campaigns/{campaign_id}/parts/{part_id}/walklist": {"get"},
+    "/api/v1/outreach/campaigns/{campaign_id}/coverage": {"get"},
+    "/api/v1/outreach/visits": {"post"},
+    "/api/v1/outreach/followups": {"get"},
+    "/api/v1/outreach/followups/{followup_id}/close": {"post"},
 }
 
 

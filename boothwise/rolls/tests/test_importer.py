@@ -437,8 +437,6 @@ class PipelinedImportTests(TransactionTestCase):
         self.assertEqual(ri.status, RollImport.Status.DONE)
         self.assertEqual((ri.created, ri.rows_done), (20, 21))
         self.assertEqual(Voter.objects.filter(ac=ac).count(), 20)
-        self.assertEqual(
-            sorted(ri.parts_created), ["100/2", "100/3", "100/4", "100/5"]
-        )
+        self.assertEqual(sorted(ri.parts_created), ["100/2", "100/3", "100/4", "100/5"])
         again = roll_import(file=io.BytesIO(csv_bytes(*rows)), by=None, batch_size=3)
         self.assertEqual((again.created, again.unchanged), (0, 20))

@@ -16,6 +16,13 @@ from boothwise.organisation.demo import (
     demo_seed,
 )
 from boothwise.organisation.models import Unit
+from boothwise.outreach.demo import outreach_demo_seed, outreach_demo_summary
+from boothwise.rolls.demo import (
+    FULL_PER_PART,
+    SMALL_PER_PART,
+    demo_rolls_load,
+)
+from boothwise.training.demo import training_demo_seed
 
 
 class Command(BaseCommand):
@@ -36,6 +43,14 @@ class Command(BaseCommand):
             default=DEFAULT_SEED,
             help=f"random seed; the same seed gives the same demo (default {DEFAULT_SEED})",
         )
+        parser.add_argument(
+            "--full-rolls",
+            action="store_true",
+            help=(
+                f"generate {FULL_PER_PART} electors per part (about 2 lakh per AC) "
+                f"instead of {SMALL_PER_PART}"
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         units = Unit.objects.count()
@@ -55,6 +70,12 @@ class Command(BaseCommand):
         plan = demo_plan(options["seed"])
         try:
             result = demo_seed(plan)
+            rolls = demo_rolls_load(
+                seed=plan.seed,
+                per_part=FULL_PER_PART if options["full_rolls"] else SMALL_PER_PART,
+            )
+            training = training_demo_seed(seed=plan.seed)
+            outreach = outreach_demo_seed(seed=plan.seed)
         except DemoRefused as error:
             raise CommandError(str(error), returncode=1) from error
         seconds = time.monotonic() - started
@@ -74,6 +95,31 @@ class Command(BaseCommand):
                 "phones": result.phones,
             }
         )
+        self.stdout.write(
+            _(
+                "Rolls: %(electors)d generated electors in %(parts)d parts of AC 100 "
+                "and AC 101 (%(imports)d imports, %(marks)d verification marks)."
+            )
+            % {
+                "electors": rolls.electors,
+                "parts": rolls.parts,
+                "imports": len(rolls.imports),
+                "marks": rolls.marks,
+            }
+        )
+        self.stdout.write(
+            _(
+                "Training: %(workshops)d workshops, %(invitations)d invitations, "
+                "%(checkins)d check-ins, %(directives)d directives."
+            )
+            % {
+                "workshops": training.workshops,
+                "invitations": training.invitations,
+                "checkins": training.checkins,
+                "directives": training.directives,
+            }
+        )
+        self.stdout.write(outreach_demo_summary(outreach))
         self.stdout.write(
             _(
                 "Demo logins %(logins)s all have the password %(password)s. This is "
