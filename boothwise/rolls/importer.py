@@ -1164,16 +1164,20 @@ class _Importer:
             )
 
     def _analyze(self) -> None:
-        """PostgreSQL: fresh planner statistics after a big load (it samples; cheap).
+        """Fresh planner statistics after a big load (sampled, so cheap).
 
         Without them the planner may scan an AC where it should probe an index.
         """
-        if connection.vendor == "postgresql" and self.ri.created >= ANALYZE_AFTER:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "ANALYZE rolls_voter, rolls_voterword, rolls_household, "
-                    "rolls_nameword"
-                )
+        if self.ri.created < ANALYZE_AFTER:
+            return
+        tables = ("rolls_voter", "rolls_voterword", "rolls_household", "rolls_nameword")
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(f"ANALYZE {', '.join(tables)}")
+            elif connection.vendor == "sqlite":
+                # A full ANALYZE (sampling skews SQLite's estimates): ~0.3 s per 10 lakh.
+                for table in tables:
+                    cursor.execute(f"ANALYZE {table}")
 
     def _gone(self, part: Part, serials: dict[int, int]) -> list[int]:
         """Ids of the part's electors on the roll whose serial is not in the file."""

@@ -167,6 +167,15 @@ class Voter(models.Model):
                 fields=["part", "serial_no"], name="voter_part_serial"
             )
         ]
+        indexes = [
+            models.Index(fields=["ac", "house_no"], name="rolls_voter_ac_house"),
+            # On PostgreSQL it serves EPIC prefixes (LIKE 'ABC12%') and equality.
+            models.Index(
+                fields=["epic_no"],
+                name="rolls_voter_epic_pattern",
+                opclasses=["varchar_pattern_ops"],
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.serial_no} {self.name}"

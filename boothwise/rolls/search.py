@@ -93,6 +93,8 @@ class ParsedQuery:
     age: int | None = None
     gender: str = ""
     keys: list[str] = field(default_factory=list)
+    #: Small numbers typed with a name: an age, or perhaps a house number.
+    maybe_houses: list[str] = field(default_factory=list)
     #: Per query key, its stage-one candidate words and their similarity.
     similar: list[dict[str, float]] = field(default_factory=list)
 
@@ -106,7 +108,8 @@ def parse_query(query: str) -> ParsedQuery:
 
     * letters then at least four digits (``ABC1234567``, a prefix of one) or the legacy
       ``RJ/13/104/123456`` form → an EPIC;
-    * a number up to 120 → an age hint (and, with no name words, a house number too);
+    * a number up to 120 → an age hint, and a house number too (with name words only
+      a possible one, ``maybe_houses``);
     * a larger number, or any other word with a digit (``12/3``, ``4-B``, ``12A``,
       ``12/3-ब``) → a house number;
     * ``male``/``female``/``पुरुष``/``महिला`` → a gender hint;
@@ -133,7 +136,9 @@ def parse_query(query: str) -> ParsedQuery:
         else:
             words.append(token)
     parsed.keys = phonetic.word_keys(" ".join(words))
-    if not parsed.keys:
+    if parsed.keys:
+        parsed.maybe_houses.extend(numbers)
+    else:
         # A bare small number may be a house number as well as an age.
         parsed.houses.extend(numbers)
     return parsed
@@ -464,8 +469,12 @@ def _scope(user_or_scope: AnyUser | Scope) -> Scope:
 
 
 def _voters(user_or_scope: AnyUser | Scope, ac_id: int | None) -> QuerySet[Voter]:
-    """On-roll electors the user may see (within the AC when given)."""
-    base = Voter.objects.filter(status=Voter.Status.ON_ROLL)
+    """On-roll electors the user may see (within the AC when given), unordered.
+
+    Unordered matters: the model's ordering joins AC, state and part to sort every
+    elector at a house before the LIMIT.
+    """
+    base = Voter.objects.filter(status=Voter.Status.ON_ROLL).order_by()
     if ac_id is not None:
         base = base.filter(ac_id=ac_id)
     if isinstance(user_or_scope, Scope):
@@ -490,7 +499,7 @@ def _query_words(parsed: ParsedQuery) -> list[list[int]]:
         close = {i for i, (_, sim) in group.items() if sim >= CLOSE}
         chosen = close or set(group)
         if chosen:
-            groups.append(sorted(chosen))
+            groups.append([i for i in group if i in chosen])  # best first
         parsed.similar.append(
             {word: sim for i, (word, sim) in group.items() if i in chosen}
         )
@@ -550,8 +559,21 @@ def _word_matches(
         for i, group in enumerate(groups)
     )
     order = [groups[i] for _, i in counted]
+    if len(order) == 1 and counted[0][0] > DRIVER_CAP:
+        # One common word ("Sharma"): every one of them matches as well as any
+        # other, so read a few hundred, the best-spelt words first.
+        ids: list[int] = []
+        for word_id in order[0]:
+            ids.extend(
+                rows.filter(word_id=word_id).values_list("voter_id", flat=True)[
+                    : 2 * RERANK - len(ids)
+                ]
+            )
+            if len(ids) >= 2 * RERANK:
+                break
+        return _rows(voters, list(dict.fromkeys(ids)))
     driver = rows.filter(word_id__in=order[0])
-    ids: list[int] = []
+    ids = []
     # Narrow by the other groups, rarest first; if a group leaves nobody (a word
     # misspelt past recognition), try again without the least rare of the rest.
     for others in range(len(order) - 1, -1, -1):
@@ -582,9 +604,15 @@ def _word_matches(
                     )
                 )
             break
-    # Two round trips on purpose: given the ids as a list the planner looks electors
-    # up by primary key instead of scanning the AC to hash-join a subquery.
-    ids = ids[:CANDIDATE_CAP]
+    return _rows(voters, ids[:CANDIDATE_CAP])
+
+
+def _rows(voters: QuerySet[Voter], ids: list[int]) -> list[_Row]:
+    """The ranking fields of these electors, through the scoped ``voters``.
+
+    Two round trips on purpose: given the ids as a list the planner looks electors up
+    by primary key instead of scanning the AC to hash-join a subquery.
+    """
     if not ids:
         return []
     return [
@@ -620,8 +648,14 @@ def voters_search(
                 # A range, so that SQLite uses the index (its LIKE is case-blind).
                 epic_q |= Q(epic_no__gte=epic, epic_no__lt=epic + "\uffff")
         exact |= set(voters.filter(epic_q).values_list("id", flat=True)[:CANDIDATE_CAP])
-    if parsed.houses:
-        houses = {h for house in parsed.houses for h in (house, house.lower())}
+    sure_house = False
+    maybe: set[int] = set()  # at a house that might be an age
+    if parsed.houses or parsed.maybe_houses:
+        houses = {
+            h
+            for house in parsed.houses + parsed.maybe_houses
+            for h in (house, house.lower())
+        }
         # The (AC, house) index needs the AC: list the ACs in scope (or all).
         acs = (
             [ac_id]
@@ -630,18 +664,23 @@ def voters_search(
             if scope.ac_ids and not (scope.unit_paths or scope.part_ids or scope.pages)
             else list(AssemblyConstituency.objects.values_list("id", flat=True))
         )
-        exact |= set(
+        at_house = set(
             voters.filter(ac_id__in=acs, house_no__in=sorted(houses)).values_list(
                 "id", flat=True
             )[:CANDIDATE_CAP]
         )
-    extra: set[int] = set(exact)
+        if parsed.houses:
+            exact |= at_house
+            sure_house = bool(at_house)
+        else:
+            maybe = at_house
+    extra: set[int] = exact | maybe
     if not parsed.keys and parsed.age is not None and not exact:
         extra |= set(
             voters.filter(age=parsed.age).values_list("id", flat=True)[:CANDIDATE_CAP]
         )
     found: dict[int, _Row] = {}
-    if parsed.keys and parsed.houses and exact:
+    if parsed.keys and sure_house:
         # "12 sharma": the house's electors are few; rank them by the name words
         # instead of fetching every Sharma of the AC.
         _query_words(parsed)
@@ -663,7 +702,10 @@ def voters_search(
         rows.sort(key=lambda row: -_coarse(parsed, row, seen))
         rows = rows[:RERANK] + [row for row in rows[RERANK:] if row.id in exact]
     ranked = sorted(
-        ((_rank(parsed, row, row.id in exact), row) for row in rows),
+        (
+            (_rank(parsed, row, row.id in exact) + 0.03 * (row.id in maybe), row)
+            for row in rows
+        ),
         key=lambda item: (-item[0], item[1].ac_id, item[1].part_id, item[1].serial_no),
     )[:limit]
     by_id = voters.select_related("ac", "part").in_bulk([row.id for _, row in ranked])

@@ -335,3 +335,18 @@ class SearchTests(BaseTestCase):
 
         with self.assertRaises(CommandError):
             call_command("search", "rakesh", ac=999, stdout=io.StringIO())
+
+
+class SearchIndexTests(BaseTestCase):
+    def test_the_lookups_search_relies_on_have_their_indexes(self) -> None:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            found = connection.introspection.get_constraints(cursor, "rolls_voter")
+        columns = {
+            tuple(c["columns"]) for c in found.values() if c["index"] or c["unique"]
+        }
+        # House numbers within an AC, EPIC numbers, and a part's roll in serial order.
+        self.assertLessEqual(
+            {("ac_id", "house_no"), ("epic_no",), ("part_id", "serial_no")}, columns
+        )
