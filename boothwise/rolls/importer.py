@@ -57,7 +57,6 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from boothwise.accounts.access import AnyUser
 from boothwise.accounts.models import User
@@ -71,6 +70,8 @@ from boothwise.geography.models import (
     part_number_int,
 )
 from boothwise.rolls.models import (
+    AGE_MAX,
+    AGE_MIN,
     Household,
     NameWord,
     RejectedRow,
@@ -101,7 +102,6 @@ NAME_MAX = 150
 HOUSE_MAX = 60
 EPIC_MAX = 20
 KEY_MAX = 60
-AGE_MIN, AGE_MAX = 18, 120
 SECTION_MAX = 32767
 ANALYZE_AFTER = 50_000  # electors created by one import
 
@@ -1143,7 +1143,8 @@ class _Importer:
             vocabulary_index_refresh()
             ri.status = RollImport.Status.DONE
             ri.finished_at = timezone.now()
-            ri.message = self._summary()
+            ri.warnings = self.stats.as_dict()
+            ri.message = ""
             ri.save()
             audit_record(
                 actor=ri.by,
@@ -1196,38 +1197,6 @@ class _Importer:
             ).values_list("id", "serial_no")
             if serial not in serials
         ]
-
-    def _summary(self) -> str:
-        s = self.stats
-        notes = []
-        if s.repeated_epics:
-            notes.append(
-                ngettext(
-                    "%(n)d row repeats the EPIC number of an earlier row (kept).",
-                    "%(n)d rows repeat the EPIC number of an earlier row (kept).",
-                    s.repeated_epics,
-                )
-                % {"n": s.repeated_epics}
-            )
-        if s.missing_epics:
-            notes.append(
-                ngettext(
-                    "%(n)d row has no EPIC number (kept).",
-                    "%(n)d rows have no EPIC number (kept).",
-                    s.missing_epics,
-                )
-                % {"n": s.missing_epics}
-            )
-        if s.ages_dropped:
-            notes.append(
-                ngettext(
-                    "%(n)d age outside %(low)d–%(high)d was stored as unknown.",
-                    "%(n)d ages outside %(low)d–%(high)d were stored as unknown.",
-                    s.ages_dropped,
-                )
-                % {"n": s.ages_dropped, "low": AGE_MIN, "high": AGE_MAX}
-            )
-        return " ".join(notes)
 
 
 # PostgreSQL staging (see _Importer._write_staged). The table is per session and

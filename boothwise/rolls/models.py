@@ -9,8 +9,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from boothwise.geography.models import AssemblyConstituency, Part
+
+# Ages outside this range are OCR noise on real rolls: stored as unknown.
+AGE_MIN, AGE_MAX = 18, 120
 
 
 class RollImport(models.Model):
@@ -48,12 +52,48 @@ class RollImport(models.Model):
     rejected = models.PositiveIntegerField(default=0)
     deleted = models.PositiveIntegerField(default=0)
     parts_created = models.JSONField(default=list, blank=True)
+    # Counts of rows kept with a warning (repeated_epics, missing_epics, ages_dropped);
+    # worded in the reader's language by warning_text(). `message` is for failures.
+    warnings = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.status})"
+
+    def warning_text(self) -> str:
+        """The warnings as sentences in the active language ("" when none)."""
+        w = self.warnings or {}
+        notes = []
+        if n := w.get("repeated_epics", 0):
+            notes.append(
+                ngettext(
+                    "%(n)d row repeats the EPIC number of an earlier row (kept).",
+                    "%(n)d rows repeat the EPIC number of an earlier row (kept).",
+                    n,
+                )
+                % {"n": n}
+            )
+        if n := w.get("missing_epics", 0):
+            notes.append(
+                ngettext(
+                    "%(n)d row has no EPIC number (kept).",
+                    "%(n)d rows have no EPIC number (kept).",
+                    n,
+                )
+                % {"n": n}
+            )
+        if n := w.get("ages_dropped", 0):
+            notes.append(
+                ngettext(
+                    "%(n)d age outside %(low)d–%(high)d was stored as unknown.",
+                    "%(n)d ages outside %(low)d–%(high)d were stored as unknown.",
+                    n,
+                )
+                % {"n": n, "low": AGE_MIN, "high": AGE_MAX}
+            )
+        return " ".join(notes)
 
 
 class RejectedRow(models.Model):

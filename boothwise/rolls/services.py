@@ -28,6 +28,7 @@ def roll_import_report(
         "file": ri.file_name,
         "status": ri.status,
         "message": ri.message,
+        "warning_text": ri.warning_text(),
         "rows": ri.rows_total,
         "rows_done": ri.rows_done,
         "created": ri.created,
@@ -45,6 +46,5 @@ def roll_import_report(
             for r in rejected
         ],
     }
-    if stats is not None:
-        report["warnings"] = stats.as_dict()
+    report["warnings"] = stats.as_dict() if stats is not None else ri.warnings
     return report

@@ -15,6 +15,7 @@ from unittest import mock, skipUnless
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import TransactionTestCase
+from django.utils import translation
 
 from boothwise.core.models import AuditEvent
 from boothwise.geography.models import AssemblyConstituency, Part
@@ -242,8 +243,20 @@ class RollImportTests(BaseTestCase):
             stats.as_dict(),
             {"repeated_epics": 1, "missing_epics": 3, "ages_dropped": 3},
         )
-        self.assertIn("1 row repeats the EPIC number", ri.message)
-        self.assertIn("3 ages outside 18–120", ri.message)
+        self.assertEqual(
+            ri.warnings,
+            {
+                "repeated_epics": 1,
+                "missing_epics": ri.warnings["missing_epics"],
+                "ages_dropped": 3,
+            },
+        )
+        self.assertIn("1 row repeats the EPIC number", ri.warning_text())
+        self.assertIn("3 ages outside 18–120", ri.warning_text())
+        # Worded in the reader's language, not the importer's.
+        with translation.override("hi"):
+            self.assertIn("3 ", ri.warning_text())
+            self.assertNotIn("ages outside", ri.warning_text())
 
     def test_nfd_input_is_stored_nfc_and_joiners_only_leave_the_key(self):
         # U+0929 (न + nukta) composes under NFC; so does é in the Latin name.

@@ -141,6 +141,8 @@ def format_report(ri: RollImport, stats: ImportStats) -> str:
         )
     if ri.message:
         lines.append(ri.message)
+    if ri.warning_text():
+        lines.append(ri.warning_text())
     rejected = list(ri.rejected_rows.order_by("line")[:SHOWN_REJECTED])
     if rejected:
         lines.append(_("Rejected rows (not imported):"))
