@@ -242,7 +242,7 @@ class VoterWord(models.Model):
 
     pk = models.CompositePrimaryKey("voter_id", "word_id", "of_relative")
     voter = models.ForeignKey(
-        Voter, models.CASCADE, related_name="words", db_constraint=False
+        Voter, models.CASCADE, related_name="words", db_constraint=False, db_index=False
     )
     word = models.ForeignKey(
         NameWord, models.CASCADE, related_name="+", db_constraint=False, db_index=False

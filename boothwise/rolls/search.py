@@ -582,7 +582,9 @@ def _word_matches(
             narrowed = narrowed.filter(
                 Exists(
                     VoterWord.objects.filter(
-                        voter_id=OuterRef("voter_id"), word_id__in=group
+                        word_id__in=group,
+                        ac_id=OuterRef("ac_id"),
+                        voter_id=OuterRef("voter_id"),
                     )
                 )
             )
@@ -637,6 +639,22 @@ def voters_search(
     scope = _scope(user_or_scope)
     if parsed.is_empty or scope.is_empty or limit <= 0:
         return []
+    if connection.vendor != "postgresql":
+        return _search(parsed, scope, user_or_scope, ac_id, limit)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Many small index probes: starting parallel workers costs more than it saves
+        # and, with many people typing at once, takes cores from the others.
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        return _search(parsed, scope, user_or_scope, ac_id, limit)
+
+
+def _search(
+    parsed: ParsedQuery,
+    scope: Scope,
+    user_or_scope: AnyUser | Scope,
+    ac_id: int | None,
+    limit: int,
+) -> list[SearchHit]:
     voters = _voters(user_or_scope, ac_id)
     exact: set[int] = set()
     if parsed.epics:
