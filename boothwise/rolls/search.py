@@ -51,7 +51,7 @@ __all__ = [
 ]
 
 #: At most this many electors reach the ranking stage.
-CANDIDATE_CAP = 2000
+CANDIDATE_CAP = 800
 #: A query word's electors are counted up to this many: past it, a word is "common".
 DRIVER_CAP = 5000
 #: Of those, at most this many, by a cheap first score, get the full alignment.
@@ -576,9 +576,19 @@ def _word_matches(
     ids = []
     # Narrow by the other groups, rarest first; if a group leaves nobody (a word
     # misspelt past recognition), try again without the least rare of the rest.
+    sizes = [n for n, _ in counted]
     for others in range(len(order) - 1, -1, -1):
         narrowed = driver
-        for group in order[1 : 1 + others]:
+        for size, group in zip(
+            sizes[1 : 1 + others], order[1 : 1 + others], strict=True
+        ):
+            if size <= DRIVER_CAP:
+                # A group of known small size: one scan of it, hashed, beats a
+                # probe per driver row.
+                narrowed = narrowed.filter(
+                    voter_id__in=rows.filter(word_id__in=group).values("voter_id")
+                )
+                continue
             narrowed = narrowed.filter(
                 Exists(
                     VoterWord.objects.filter(
@@ -589,9 +599,7 @@ def _word_matches(
                 )
             )
         ids = list(
-            dict.fromkeys(
-                narrowed.values_list("voter_id", flat=True)[: 2 * CANDIDATE_CAP]
-            )
+            dict.fromkeys(narrowed.values_list("voter_id", flat=True)[:CANDIDATE_CAP])
         )
         if ids:
             if others and len(ids) < RERANK:
@@ -642,9 +650,11 @@ def voters_search(
     if connection.vendor != "postgresql":
         return _search(parsed, scope, user_or_scope, ac_id, limit)
     with transaction.atomic(), connection.cursor() as cursor:
-        # Many small index probes: starting parallel workers costs more than it saves
-        # and, with many people typing at once, takes cores from the others.
+        # Many small index probes: starting parallel workers or compiling the plan
+        # (JIT, ~6 ms) costs more than it saves, and with many people typing at
+        # once takes cores from the others.
         cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        cursor.execute("SET LOCAL jit = off")
         return _search(parsed, scope, user_or_scope, ac_id, limit)
 
 
