@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "boothwise.rolls",
     "boothwise.training",
     "boothwise.outreach",
+    "boothwise.votingday",
     "boothwise.api",
 ]
 

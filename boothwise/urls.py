@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("boothwise.accounts.urls")),
     path("training/", include("boothwise.training.urls")),
     path("outreach/", include("boothwise.outreach.urls")),
+    path("votingday/", include("boothwise.votingday.urls")),
     path("api/v1/", include("boothwise.api.urls")),
     path("admin/", admin.site.urls),
 ]

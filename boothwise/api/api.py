@@ -48,6 +48,7 @@ from boothwise.organisation.selectors import (
 from boothwise.outreach.api import router as outreach_router
 from boothwise.rolls.api import router as rolls_router
 from boothwise.training.api import router as training_router
+from boothwise.votingday.api import router as votingday_router
 
 M = TypeVar("M", bound=Model)
 V = Action.VIEW_ORGANISATION
@@ -418,3 +419,8 @@ api.add_router("/outreach", outreach_router)
 # Training workshops: boothwise/training/api.py --------------------------------------
 
 api.add_router("/training", training_router)
+
+
+# Polling day: boothwise/votingday/api.py --------------------------------------------
+
+api.add_router("/votingday", votingday_router)

@@ -51,6 +51,10 @@ PATHS = {
     "/api/v1/outreach/visits": {"post"},
     "/api/v1/outreach/followups": {"get"},
     "/api/v1/outreach/followups/{followup_id}/close": {"post"},
+    # Polling day (boothwise/votingday/api.py).
+    "/api/v1/votingday/marks": {"post"},
+    "/api/v1/votingday/parts/{part_id}/marks": {"get"},
+    "/api/v1/votingday/parts/{part_id}/voters": {"get"},
 }
 
 

@@ -1,0 +1,96 @@
+"""The JSON shapes of the voting-day API (docs/api.md). Every field listed on purpose."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from ninja import Field, Schema
+
+from boothwise.rolls.models import Voter
+from boothwise.votingday.models import VotedMark
+from boothwise.votingday.services import MAX_BATCH, MarkResult
+
+
+class MarkIn(Schema):
+    client_uuid: uuid.UUID
+    part_id: int
+    serial_no: int = Field(..., ge=1)
+    source: VotedMark.Source = VotedMark.Source.DESK
+    entered_at: datetime.datetime
+    device: str = Field("", max_length=64)
+
+
+class MarksIn(Schema):
+    items: list[MarkIn] = Field(..., max_length=MAX_BATCH)
+
+
+class MarkResultOut(Schema):
+    client_uuid: uuid.UUID
+    status: str
+    mark_id: int | None
+    serial_no: int
+    name: str
+    already: bool
+    error: str
+
+
+class MarksResultOut(Schema):
+    results: list[MarkResultOut]
+
+
+def results_out(results: list[MarkResult]) -> MarksResultOut:
+    return MarksResultOut(
+        results=[
+            MarkResultOut(
+                client_uuid=r.client_uuid,
+                status=r.status,
+                mark_id=r.mark_id,
+                serial_no=r.serial_no,
+                name=r.name,
+                already=r.already,
+                error=r.error,
+            )
+            for r in results
+        ]
+    )
+
+
+class MarkOut(Schema):
+    id: int
+    serial_no: int
+    name: str
+    source: str
+    entered_at: datetime.datetime
+
+
+class PartMarksOut(Schema):
+    part_id: int
+    count: int
+    items: list[MarkOut]
+
+
+def mark_out(mark: VotedMark) -> MarkOut:
+    return MarkOut(
+        id=mark.pk,
+        serial_no=mark.serial_no,
+        name=mark.voter.name,
+        source=mark.source,
+        entered_at=mark.entered_at,
+    )
+
+
+class VoterHitOut(Schema):
+    serial_no: int
+    name: str
+    name_en: str
+    epic_no: str
+
+
+def voter_hit_out(voter: Voter) -> VoterHitOut:
+    return VoterHitOut(
+        serial_no=voter.serial_no,
+        name=voter.name,
+        name_en=voter.name_en,
+        epic_no=voter.epic_no,
+    )

@@ -1,0 +1,411 @@
+"""Reads of polling day. Every read goes through accounts/access.py."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Min, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from boothwise.accounts.access import scope_for, visible
+from boothwise.accounts.models import User
+from boothwise.accounts.permissions import Action
+from boothwise.geography.models import Part
+from boothwise.outreach.models import Answer, Question
+from boothwise.rolls.models import Voter
+from boothwise.rolls.search import voters_search
+from boothwise.votingday.models import Incident, Nudge, TurnoutEntry, VotedMark
+
+MARK = Action.MARK_VOTED
+
+
+def booth_roll(user: User, part: Part) -> list[dict[str, object]]:
+    """The electors of `part` that `user` may mark, in serial order, for the page."""
+    voters = visible(
+        user,
+        MARK,
+        Voter.objects.filter(
+            ac_id=part.ac_id, part=part, status=Voter.Status.ON_ROLL
+        ).order_by("serial_no"),
+    ).values("serial_no", "name", "name_en", "epic_no")
+    return [
+        {"s": v["serial_no"], "n": v["name"], "e": v["name_en"], "epic": v["epic_no"]}
+        for v in voters
+    ]
+
+
+def marks_of_part(user: User, part: Part) -> QuerySet[VotedMark]:
+    """Standing marks of `part` that `user` may see as a marker, newest first."""
+    return visible(
+        user,
+        MARK,
+        VotedMark.objects.filter(ac_id=part.ac_id, part=part, undone=False),
+    ).select_related("voter")
+
+
+def marks_to_supervise(user: User, part: Part) -> QuerySet[VotedMark]:
+    """Standing marks of `part` that `user` may undo (MANAGE_POSTS over the booth)."""
+    return visible(
+        user,
+        Action.MANAGE_POSTS,
+        VotedMark.objects.filter(ac_id=part.ac_id, part=part, undone=False),
+    ).select_related("voter", "by")
+
+
+def find_in_booth(user: User, part: Part, query: str, limit: int = 8) -> list[Voter]:
+    """Electors of `part` that `user` may mark, best matching `query` (any script)."""
+    hits = voters_search(
+        user_or_scope=scope_for(user, MARK), query=query, ac_id=part.ac_id, limit=200
+    )
+    return [h.voter for h in hits if h.voter.part_id == part.pk][:limit]
+
+
+def turnout_accepted(part: Part) -> dict[int, int]:
+    """slot → accepted official count: the slot's two latest entries, when equal."""
+    latest: dict[int, list[int]] = {}
+    for slot, count in TurnoutEntry.objects.filter(part=part).values_list(
+        "slot", "count"
+    ):  # ordered by slot, newest first
+        latest.setdefault(slot, [])
+        if len(latest[slot]) < 2:
+            latest[slot].append(count)
+    return {
+        slot: counts[0]
+        for slot, counts in latest.items()
+        if len(counts) == 2 and counts[0] == counts[1]
+    }
+
+
+def turnout_pending(part: Part) -> dict[int, int]:
+    """slot → the latest entry, for slots whose figure is not yet confirmed."""
+    accepted = turnout_accepted(part)
+    latest: dict[int, int] = {}
+    for slot, count in TurnoutEntry.objects.filter(part=part).values_list(
+        "slot", "count"
+    ):
+        latest.setdefault(slot, count)
+    return {slot: count for slot, count in latest.items() if slot not in accepted}
+
+
+# The hour each official slot is read at; "close" counts the whole day's marks.
+SLOT_HOURS = {9: 9, 11: 11, 13: 13, 15: 15, 17: 17, 24: 24}
+POLL_CLOSES = 18
+
+
+def _part_marks(user: User, part: Part, action: Action) -> QuerySet[VotedMark]:
+    return visible(
+        user,
+        action,
+        VotedMark.objects.filter(ac_id=part.ac_id, part=part, undone=False),
+    )
+
+
+def latest_mark_at(user: User, part: Part, action: Action) -> datetime.datetime | None:
+    mark = _part_marks(user, part, action).order_by("-entered_at").first()
+    return mark.entered_at if mark else None
+
+
+def marks_by_slot(
+    user: User, part: Part, action: Action, day: datetime.date
+) -> dict[int, int]:
+    """slot → standing marks entered on `day` before the slot's hour (cumulative).
+
+    Slots still in the future (by the clock) are left out.
+    """
+    zone = timezone.get_current_timezone()
+    start = datetime.datetime.combine(day, datetime.time(0), tzinfo=zone)
+    now = timezone.now()
+    times = list(
+        _part_marks(user, part, action)
+        .filter(
+            entered_at__gte=start, entered_at__lt=start + datetime.timedelta(days=1)
+        )
+        .values_list("entered_at", flat=True)
+    )
+    result = {}
+    for slot, hour in SLOT_HOURS.items():
+        cutoff = start + datetime.timedelta(hours=hour)
+        # The close-of-poll count (all the day's marks) is shown once the poll closes.
+        if start + datetime.timedelta(hours=min(hour, POLL_CLOSES)) > now:
+            continue
+        result[slot] = sum(1 for t in times if t < cutoff)
+    return result
+
+
+PAGE_SIZE = 30  # serials on a page of the printed roll
+
+
+@dataclass
+class Supporter:
+    voter: Voter
+    support: int
+    nudge: str  # the latest nudge kind, or ""
+    nudged_at: datetime.datetime | None
+
+
+@dataclass
+class HouseholdGroup:
+    house_no: str
+    supporters: list[Supporter]
+
+
+@dataclass
+class PageProgress:
+    page: int  # 1 for serials 1–30, 2 for 31–60 …
+    supporters: int
+    voted: int
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * PAGE_SIZE + 1
+
+    @property
+    def last(self) -> int:
+        return self.page * PAGE_SIZE
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.voted / self.supporters) if self.supporters else 0
+
+
+@dataclass
+class SupportersView:
+    households: list[HouseholdGroup]
+    pages: list[PageProgress]
+    waiting: int
+    voted: int
+
+
+def latest_support(user: User, part: Part) -> dict[int, int]:
+    """voter id → the latest support level (1–5) recorded for them, within scope."""
+    answers = (
+        visible(
+            user,
+            MARK,
+            Answer.objects.filter(
+                ac_id=part.ac_id,
+                part=part,
+                kind=Question.Kind.SUPPORT,
+                voter__isnull=False,
+            ),
+        )
+        .order_by("voter_id", "-at", "-id")
+        .values_list("voter_id", "choice")
+    )
+    latest: dict[int, int] = {}
+    for voter_id, choice in answers:
+        if voter_id not in latest and choice.isdigit():
+            latest[voter_id] = int(choice)
+    return latest
+
+
+def supporters(user: User, part: Part) -> SupportersView:
+    """Supporters (latest support 4–5) of `part` in scope: who has not voted yet,
+    grouped by household in roll order, and progress per roll page."""
+    levels = {v: s for v, s in latest_support(user, part).items() if s >= 4}
+    voted = set(
+        _part_marks(user, part, MARK)
+        .filter(voter_id__in=levels)
+        .values_list("voter_id", flat=True)
+    )
+    voters = list(
+        visible(
+            user,
+            MARK,
+            Voter.objects.filter(
+                ac_id=part.ac_id, part=part, pk__in=levels, status=Voter.Status.ON_ROLL
+            ),
+        )
+        .select_related("household")
+        .order_by("serial_no")
+    )
+    nudges: dict[int, tuple[str, datetime.datetime]] = {}
+    for voter_id, kind, at in (
+        visible(user, MARK, Nudge.objects.filter(ac_id=part.ac_id, part=part))
+        .order_by("-at", "-id")
+        .values_list("voter_id", "kind", "at")
+    ):
+        nudges.setdefault(voter_id, (kind, at))
+    pages: dict[int, PageProgress] = {}
+    groups: dict[object, HouseholdGroup] = {}
+    for voter in voters:
+        page_no = (voter.serial_no - 1) // PAGE_SIZE + 1
+        page = pages.setdefault(page_no, PageProgress(page_no, 0, 0))
+        page.supporters += 1
+        if voter.pk in voted:
+            page.voted += 1
+            continue
+        key = voter.household_id or ("serial", voter.serial_no)
+        house = voter.household.house_no if voter.household else voter.house_no
+        group = groups.setdefault(key, HouseholdGroup(house, []))
+        note = nudges.get(voter.pk)
+        group.supporters.append(
+            Supporter(
+                voter,
+                levels[voter.pk],
+                note[0] if note else "",
+                note[1] if note else None,
+            )
+        )
+    waiting = sum(len(g.supporters) for g in groups.values())
+    return SupportersView(
+        households=list(groups.values()),
+        pages=[pages[k] for k in sorted(pages)],
+        waiting=waiting,
+        voted=sum(p.voted for p in pages.values()),
+    )
+
+
+# Minutes after which an open incident rises to the block, then to the AC war room.
+ESCALATE_AFTER = {
+    Incident.Severity.LOW: (30, 60),
+    Incident.Severity.HIGH: (10, 30),
+    Incident.Severity.CRITICAL: (0, 0),
+}
+
+
+class Level:
+    BOOTH = "booth"
+    BLOCK = "block"
+    AC = "ac"
+
+
+def incident_level(incident: Incident, now: datetime.datetime) -> str:
+    """Where an incident stands: the booth, the block, or the AC war room, by age."""
+    end = incident.closed_at or now
+    minutes = (end - incident.reported_at).total_seconds() / 60
+    block, ac = ESCALATE_AFTER[Incident.Severity(incident.severity)]
+    if minutes >= ac:
+        return Level.AC
+    if minutes >= block:
+        return Level.BLOCK
+    return Level.BOOTH
+
+
+def incidents_visible(user: User) -> QuerySet[Incident]:
+    """Incidents at booths where `user` may report incidents or watch the war room."""
+    report = visible(user, Action.REPORT_INCIDENT, Part.objects.all()).values("pk")
+    watch = visible(user, Action.VIEW_WAR_ROOM, Part.objects.all()).values("pk")
+    return Incident.objects.filter(
+        Q(part_id__in=report) | Q(part_id__in=watch)
+    ).select_related("part__ac", "reported_by")
+
+
+def incident_access(user: User, incident_id: int) -> Incident:
+    incident = incidents_visible(user).filter(pk=incident_id).first()
+    if incident is None:
+        raise Http404
+    return incident
+
+
+SILENT_AFTER = datetime.timedelta(minutes=45)
+
+
+@dataclass
+class BoothRow:
+    part: Part
+    electors: int
+    marked: int
+    supporters_waiting: int
+    last_mark: datetime.datetime | None
+    silent: bool
+    open_incidents: int
+    oldest_incident: datetime.datetime | None
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.marked / self.electors, 1) if self.electors else 0.0
+
+
+@dataclass
+class WarRoom:
+    rows: list[BoothRow]
+    electors: int
+    marked: int
+    supporters_waiting: int
+    silent: int
+    open_incidents: int
+    raw_marks: int  # counted straight from the marks table, separately
+
+    @property
+    def reconciled(self) -> bool:
+        return self.marked == self.raw_marks
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.marked / self.electors, 1) if self.electors else 0.0
+
+
+def war_room(parts: QuerySet[Part], now: datetime.datetime) -> WarRoom:
+    """Every booth of `parts` (already narrowed to the viewer's war-room scope)."""
+    part_list = list(parts.select_related("ac").order_by("ac__number", "id"))
+    ids = [p.pk for p in part_list]
+    electors = dict(
+        Voter.objects.filter(part_id__in=ids, status=Voter.Status.ON_ROLL)
+        .order_by()
+        .values("part_id")
+        .annotate(n=Count("id"))
+        .values_list("part_id", "n")
+    )
+    marks = {
+        row["part_id"]: row
+        for row in VotedMark.objects.filter(part_id__in=ids, undone=False)
+        .order_by()
+        .values("part_id")
+        .annotate(n=Count("id"), last=Max("entered_at"))
+    }
+    support: dict[int, tuple[int, int]] = {}  # voter → (part, level), latest answer
+    for voter_id, part_id, choice in (
+        Answer.objects.filter(
+            part_id__in=ids, kind=Question.Kind.SUPPORT, voter__isnull=False
+        )
+        .order_by("voter_id", "-at", "-id")
+        .values_list("voter_id", "part_id", "choice")
+    ):
+        if voter_id not in support and choice.isdigit():
+            support[voter_id] = (part_id, int(choice))
+    supporters = {v: p for v, (p, level) in support.items() if level >= 4}
+    voted = set(
+        VotedMark.objects.filter(
+            part_id__in=ids, undone=False, voter_id__in=list(supporters)
+        ).values_list("voter_id", flat=True)
+    )
+    waiting: dict[int, int] = {}
+    for voter_id, part_id in supporters.items():
+        if voter_id not in voted:
+            waiting[part_id] = waiting.get(part_id, 0) + 1
+    incidents = {
+        row["part_id"]: row
+        for row in Incident.objects.filter(part_id__in=ids, closed_at__isnull=True)
+        .order_by()
+        .values("part_id")
+        .annotate(n=Count("id"), oldest=Min("reported_at"))
+    }
+    rows = []
+    for part in part_list:
+        m = marks.get(part.pk, {})
+        last = m.get("last")
+        i = incidents.get(part.pk, {})
+        rows.append(
+            BoothRow(
+                part=part,
+                electors=electors.get(part.pk, 0),
+                marked=m.get("n", 0),
+                supporters_waiting=waiting.get(part.pk, 0),
+                last_mark=last,
+                silent=last is None or now - last > SILENT_AFTER,
+                open_incidents=i.get("n", 0),
+                oldest_incident=i.get("oldest"),
+            )
+        )
+    return WarRoom(
+        rows=rows,
+        electors=sum(r.electors for r in rows),
+        marked=sum(r.marked for r in rows),
+        supporters_waiting=sum(r.supporters_waiting for r in rows),
+        silent=sum(1 for r in rows if r.silent),
+        open_incidents=sum(r.open_incidents for r in rows),
+        raw_marks=VotedMark.objects.filter(part_id__in=ids, undone=False).count(),
+    )
