@@ -108,10 +108,16 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside the one writer; IMMEDIATE avoids "database is locked"
     # upgrades half-way through a transaction (the Healthchecks settings).
+    # read_uncommitted only matters for the shared-cache in-memory database of
+    # live-server tests, where a reader's table lock would otherwise fail a background
+    # job's write at once ("database table is locked") instead of waiting.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            "PRAGMA read_uncommitted=1;"
+        ),
     }
     if not DATABASES["default"]["NAME"].startswith(":"):
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)

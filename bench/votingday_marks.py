@@ -1,0 +1,621 @@
+"""Load-test voting-day marking through real HTTP against PostgreSQL (issue 6).
+
+Run: ``.venv/bin/python bench/votingday_marks.py [--seconds 60] [--clients 64]
+[--batch-size 20] [--workers 4] [--booths 50] [--electors 4000] [--raw-seconds 5]``
+
+It needs PostgreSQL (``BENCH_DATABASE_URL``, default
+``postgres://postgres@127.0.0.1:5432/bw_votingday_bench``); the database is dropped and
+made anew on each run, so never point it at a database you care about. Synchronous
+commit must be on (the bench refuses to run otherwise and never changes it). Steps:
+
+1. Migrate, then build a bench world: a city with one block of ``--booths`` booths on
+   AC 100, a synthetic roll (boothwise.rolls.generator, ``--electors`` a booth) and one
+   marking user per client (a booth committee member at their booth) with an API token.
+2. Start gunicorn (``--workers`` sync worker processes) on a free loopback port.
+3. ``--clients`` threads, one keep-alive connection each, start together and for
+   ``--seconds`` (at most 900) post batches of ``--batch-size`` marks of distinct,
+   not yet marked serials of their booth to POST /api/v1/votingday/marks.
+4. A tenth of the batches sent is replayed concurrently: every item must answer with
+   its first mark and nothing new may be stored.
+5. The raw engine figure in the same run: a bare loop of 20-row INSERTs, one
+   transaction each, into a scratch copy of the marks table (one connection, then one
+   connection per gunicorn worker), and the ratio of the HTTP figure to it.
+6. Checks the database holds every accepted mark exactly once and nothing else. Every
+   request has a timeout, the whole run a deadline, and the server is always stopped.
+
+Only loopback traffic; nothing else is contacted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import io
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bw_votingday_bench"
+PATH = "/api/v1/votingday/marks"
+MAX_SECONDS = 900
+REQUEST_TIMEOUT = 60
+
+
+class Deadline(Exception):
+    """The whole run took too long, or the bench was asked to stop."""
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    k = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def recreate_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def synchronous_commit(url: str) -> str:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        row = conn.execute("SHOW synchronous_commit").fetchone()
+    return str(row[0]) if row else "?"
+
+
+def build_world(booths: int, electors: int, clients: int) -> dict:
+    """The bench organisation and roll, and one marking user with a token per client."""
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from boothwise.accounts.models import User
+    from boothwise.accounts.tokens import api_token_create
+    from boothwise.geography.models import AssemblyConstituency, Part, State
+    from boothwise.organisation.models import Person, PostType, Unit
+    from boothwise.organisation.services import post_appoint, unit_create
+    from boothwise.rolls.generator import write_roll
+    from boothwise.rolls.importer import roll_import
+
+    call_command("migrate", verbosity=0)
+    rj = State.objects.get(abbr="RJ")
+    ac = AssemblyConstituency.objects.get(state=rj, number=100)
+    L = Unit.Level
+    state = unit_create(by=None, level=L.STATE, name="Rajasthan", parent=None, state=rj)
+    city = unit_create(by=None, level=L.CITY, name="Bench city", parent=state, state=rj)
+    block = unit_create(
+        by=None, level=L.BLOCK, name="Bench block", parent=city, state=rj
+    )
+    units = []
+    for n in range(1, booths + 1):
+        part = Part.objects.create(
+            ac=ac,
+            number=str(n),
+            name=f"Bench school {n}",
+            latitude="26.45",
+            longitude="74.64",
+        )
+        units.append(
+            unit_create(
+                by=None,
+                level=L.BOOTH,
+                name=f"Booth {n}",
+                parent=block,
+                state=rj,
+                part=part,
+            )
+        )
+    out = io.StringIO()
+    write_roll(
+        out,
+        seed=7,
+        ac=100,
+        parts=booths,
+        per_part=electors,
+        part_numbers=[str(n) for n in range(1, booths + 1)],
+    )
+    roll_import(
+        file=io.BytesIO(out.getvalue().encode()), file_name="bench.csv", by=None
+    )
+    today = timezone.localdate()
+    # Client d marks at booth d % booths; the clients of one booth share its serials
+    # out round-robin, so no two clients ever send the same elector.
+    per_booth = [len(range(b, clients, booths)) for b in range(booths)]
+    result = []
+    for d in range(clients):
+        booth = units[d % booths]
+        user = User.objects.create_user(username=f"bench-{d}", password=None)
+        person = Person.objects.create(
+            name=f"मतदान कार्यकर्ता {d}", unit=booth, user=user
+        )
+        post_appoint(
+            by=None,
+            person=person,
+            post_type=PostType.BOOTH_MEMBER,
+            unit=booth,
+            start_date=today - timedelta(days=100),
+        )
+        share, of = d // booths, per_booth[d % booths]
+        serials = [s for s in range(1, electors + 1) if (s - 1) % of == share]
+        token = api_token_create(user=user, name="bench")[1]
+        result.append({"token": token, "part_id": booth.part_id, "serials": serials})
+    return {"clients": result}
+
+
+class Client:
+    """One device: one keep-alive connection, a timeout on every request."""
+
+    def __init__(self, port: int, token: str) -> None:
+        self.port = port
+        self.token = token
+        self.conn: http.client.HTTPConnection | None = None
+
+    def post(self, items: list[dict]) -> tuple[float, dict]:
+        body = json.dumps({"items": items}).encode()
+        headers = {
+            "Authorization": f"Bearer {self.token}",
+            "Content-Type": "application/json",
+            "Accept-Language": "en",
+        }
+        for attempt in range(3):
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection(
+                    "127.0.0.1", self.port, timeout=REQUEST_TIMEOUT
+                )
+            t0 = time.perf_counter()
+            try:
+                self.conn.request("POST", PATH, body, headers)
+                response = self.conn.getresponse()
+                data = response.read()
+            except (OSError, http.client.HTTPException):
+                # Resending is safe: the batch is idempotent by client_uuid.
+                self.conn.close()
+                self.conn = None
+                if attempt == 2:
+                    raise
+                time.sleep(0.5)
+                continue
+            elapsed = time.perf_counter() - t0
+            if response.status != 200:
+                raise RuntimeError(f"HTTP {response.status}: {data[:200]!r}")
+            return elapsed, json.loads(data)
+        raise RuntimeError("unreachable")
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(url: str, workers: int) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    env = dict(
+        os.environ,
+        DATABASE_URL=url,
+        DEBUG="False",
+        LOG_LEVEL="ERROR",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1",
+        DB_CONN_MAX_AGE="600",
+        DJANGO_SETTINGS_MODULE="boothwise.settings",
+    )
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen(
+        [
+            str(gunicorn),
+            "boothwise.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--timeout",
+            "120",
+            "--backlog",
+            "2048",
+            "--log-level",
+            "warning",
+            "--preload",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/api/v1/openapi.json")
+            if conn.getresponse().status == 200:
+                return server, port
+        except OSError:
+            time.sleep(0.3)
+    stop_server(server)
+    raise RuntimeError("gunicorn did not start")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    try:
+        os.killpg(server.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=10)
+
+
+def warm_up(port: int, clients: list[dict], workers: int) -> None:
+    """Touch every worker a few times (imports, URL resolver, first DB connection)."""
+    for i in range(workers * 4):
+        client = clients[i % len(clients)]
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request(
+            "GET",
+            f"/api/v1/votingday/parts/{client['part_id']}/marks",
+            headers={"Authorization": f"Bearer {client['token']}"},
+        )
+        response = conn.getresponse()
+        response.read()
+        conn.close()
+        if response.status != 200:
+            raise RuntimeError(f"warm-up answered HTTP {response.status}")
+
+
+def item(part_id: int, serial: int) -> dict:
+    return {
+        "client_uuid": str(uuid.uuid4()),
+        "part_id": part_id,
+        "serial_no": serial,
+        "source": "desk",
+        "entered_at": datetime.now(UTC).isoformat(),
+        "device": "bench",
+    }
+
+
+class Tally:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.latencies: list[float] = []
+        self.accepted: dict[str, int] = {}  # client_uuid → mark id
+        self.rejected = 0
+        self.already = 0
+        self.errors: list[str] = []
+        self.sent: list[tuple[int, list[dict]]] = []  # (client index, batch)
+        self.exhausted = 0
+
+
+def run_load(
+    port: int, clients: list[dict], batch_size: int, seconds: float, deadline: float
+) -> tuple[Tally, float]:
+    """Every client posts batches of fresh serials until `seconds` have passed."""
+    tally = Tally()
+    barrier = threading.Barrier(len(clients) + 1)
+    stop_at = [0.0]
+
+    def client_run(index: int, spec: dict) -> None:
+        client = Client(port, spec["token"])
+        serials = spec["serials"]
+        barrier.wait()
+        try:
+            for i in range(0, len(serials), batch_size):
+                if time.monotonic() >= min(stop_at[0], deadline):
+                    return
+                batch = [item(spec["part_id"], s) for s in serials[i : i + batch_size]]
+                try:
+                    elapsed, body = client.post(batch)
+                except Exception as error:  # noqa: BLE001 - counted and reported
+                    with tally.lock:
+                        tally.errors.append(str(error))
+                    return
+                with tally.lock:
+                    tally.latencies.append(elapsed)
+                    tally.sent.append((index, batch))
+                    for r in body["results"]:
+                        if r["status"] == "accepted":
+                            tally.accepted[r["client_uuid"]] = r["mark_id"]
+                            tally.already += bool(r["already"])
+                        else:
+                            tally.rejected += 1
+            with tally.lock:
+                tally.exhausted += 1
+        finally:
+            client.close()
+
+    threads = [
+        threading.Thread(target=client_run, args=(i, spec), daemon=True)
+        for i, spec in enumerate(clients)
+    ]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    t0 = time.perf_counter()
+    stop_at[0] = time.monotonic() + seconds
+    for t in threads:
+        t.join(timeout=max(1.0, deadline - time.monotonic()))
+    return tally, time.perf_counter() - t0
+
+
+def run_replay(
+    port: int, clients: list[dict], batches: list[tuple[int, list[dict]]]
+) -> tuple[list[float], int, int, float]:
+    """Replay batches concurrently, one thread per client; returns latencies, the
+    items answered as their first mark, the items answered otherwise and the wall."""
+    latencies: list[float] = []
+    same = [0]
+    other: list[str] = []
+    lock = threading.Lock()
+    by_client: dict[int, list[list[dict]]] = {}
+    for index, batch in batches:
+        by_client.setdefault(index, []).append(batch)
+
+    def replay_run(index: int, todo: list[list[dict]]) -> None:
+        client = Client(port, clients[index]["token"])
+        try:
+            for batch in todo:
+                elapsed, body = client.post(batch)
+                with lock:
+                    latencies.append(elapsed)
+                    for sent, r in zip(batch, body["results"], strict=True):
+                        if (
+                            r["status"] == "accepted"
+                            and r["client_uuid"] == sent["client_uuid"]
+                            and not r["already"]
+                        ):
+                            same[0] += 1
+                        else:
+                            other.append(json.dumps(r))
+        except Exception as error:  # noqa: BLE001 - counted and reported
+            with lock:
+                other.append(str(error))
+        finally:
+            client.close()
+
+    threads = [
+        threading.Thread(target=replay_run, args=job, daemon=True)
+        for job in by_client.items()
+    ]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=REQUEST_TIMEOUT * 3)
+    seconds = time.perf_counter() - t0
+    if other:
+        print(f"  {len(other)} replayed items answered otherwise; first: {other[0]}")
+    return latencies, same[0], len(other), seconds
+
+
+def raw_inserts(url: str, table: str, connections: int, seconds: float) -> float:
+    """Rows/s of a bare loop of 20-row INSERTs, one transaction per INSERT, into a
+    scratch copy of the marks table (same columns, indexes and unique constraints)."""
+    import psycopg
+
+    scratch = "bench_raw_marks"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"DROP TABLE IF EXISTS {scratch}")
+        conn.execute(f"CREATE TABLE {scratch} (LIKE {table} INCLUDING ALL)")
+        # Start from a fresh checkpoint, not in the middle of the HTTP load's one.
+        conn.execute("CHECKPOINT")
+        ids = conn.execute(
+            "SELECT ac_id, part_id, by_id FROM votingday_votedmark LIMIT 1"
+        ).fetchone()
+    ac_id, part_id, by_id = ids if ids else (1, 1, 1)
+    columns = (
+        "voter_id, ac_id, part_id, serial_no, source, by_id, device, entered_at, "
+        "received_at, client_uuid, undone"
+    )
+    row = "(%s, %s, %s, %s, 'desk', %s, 'bench', now(), now(), %s, false)"
+    sql = f"INSERT INTO {scratch} ({columns}) VALUES " + ", ".join([row] * 20)
+    rows = [0] * connections
+    t_start = time.perf_counter()
+    stop_at = time.monotonic() + seconds
+
+    def loop(k: int) -> None:
+        with psycopg.connect(url, autocommit=True) as conn:
+            sync = conn.execute("SHOW synchronous_commit").fetchone()
+            assert sync and sync[0] == "on", sync
+            voter = k * 100_000_000
+            while time.monotonic() < stop_at:
+                params: list[object] = []
+                for _ in range(20):
+                    voter += 1
+                    serial = voter % 1_000_000 + 1
+                    params += [voter, ac_id, part_id, serial, by_id, uuid.uuid4()]
+                conn.execute(sql, params)  # autocommit: one transaction per INSERT
+                rows[k] += 20
+
+    threads = [threading.Thread(target=loop, args=(k,)) for k in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=seconds + 60)
+    elapsed = time.perf_counter() - t_start
+    with psycopg.connect(url, autocommit=True) as conn:
+        stored = conn.execute(f"SELECT count(*) FROM {scratch}").fetchone()
+        conn.execute(f"DROP TABLE {scratch}")
+    assert stored and stored[0] == sum(rows), (stored, sum(rows))
+    return sum(rows) / elapsed
+
+
+def report(title: str, latencies: list[float], marks: int, seconds: float) -> float:
+    print(f"\n{title}")
+    print(f"  requests {len(latencies)}, marks {marks}, wall {seconds:.2f} s")
+    rate = marks / seconds if seconds else 0.0
+    print(
+        f"  throughput {rate:,.0f} marks/s, "
+        f"{len(latencies) / seconds if seconds else 0:,.1f} requests/s"
+    )
+    if latencies:
+        print(
+            f"  latency p50 {percentile(latencies, 50) * 1000:.0f} ms, "
+            f"p95 {percentile(latencies, 95) * 1000:.0f} ms, "
+            f"p99 {percentile(latencies, 99) * 1000:.0f} ms, "
+            f"max {max(latencies) * 1000:.0f} ms"
+        )
+    return rate
+
+
+def on_signal(signum: int, _frame: object) -> None:
+    raise Deadline(f"stopped by signal {signum}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--clients", type=int, default=64)
+    parser.add_argument("--batch-size", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--booths", type=int, default=50)
+    parser.add_argument("--electors", type=int, default=4000)
+    parser.add_argument("--raw-seconds", type=float, default=5)
+    args = parser.parse_args()
+    if not 0 < args.seconds <= MAX_SECONDS:
+        sys.exit(f"--seconds must be in (0, {MAX_SECONDS}]")
+    if not 1 <= args.batch_size <= 100:
+        sys.exit("--batch-size must be 1 to 100 (the API's limit)")
+    started = time.monotonic()
+    # The whole run: building the world, the load, the replay and the raw loop.
+    budget = int(args.seconds + 4 * args.raw_seconds + 900)
+    deadline = started + budget
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGALRM, on_signal)
+    signal.alarm(budget + 60)
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    if not url.startswith("postgres"):
+        sys.exit("The bench needs PostgreSQL: set BENCH_DATABASE_URL=postgres://…")
+    recreate_database(url)
+    sync = synchronous_commit(url)
+    if sync != "on":
+        sys.exit(f"synchronous_commit is {sync!r}; the bench measures it on only")
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "boothwise.settings")
+    import django
+
+    django.setup()
+    t0 = time.perf_counter()
+    world = build_world(args.booths, args.electors, args.clients)
+    clients = world["clients"]
+    print(
+        f"bench world: {args.booths} booths, {args.booths * args.electors} electors, "
+        f"{args.clients} clients, built in {time.perf_counter() - t0:.1f} s; "
+        f"synchronous_commit {sync}, gunicorn workers {args.workers}"
+    )
+    from boothwise.votingday.models import VotedMark
+
+    server, port = start_server(url, args.workers)
+    try:
+        warm_up(port, clients, args.workers)
+        tally, seconds = run_load(
+            port, clients, args.batch_size, args.seconds, deadline
+        )
+        fresh = len(tally.accepted) - tally.already
+        http_rate = report(
+            f"{args.clients} clients for {args.seconds:.0f} s, batches of "
+            f"{args.batch_size} marks",
+            tally.latencies,
+            len(tally.accepted),
+            seconds,
+        )
+        print(
+            f"  accepted {len(tally.accepted)} ({tally.already} already marked), "
+            f"rejected {tally.rejected}, client errors {len(tally.errors)}, "
+            f"clients that ran out of serials {tally.exhausted}"
+        )
+        if tally.errors:
+            print(f"  first error: {tally.errors[0]}")
+        if tally.exhausted:
+            print(
+                "  WARNING: some clients ran out of serials before the time was up, so"
+                " the load thinned out; use more --electors or --booths"
+            )
+        stored_before = VotedMark.objects.count()
+        replay = tally.sent[::10]
+        latencies, same, other, wall = run_replay(port, clients, replay)
+        replayed = sum(len(batch) for _i, batch in replay)
+        report(
+            f"{len(replay)} of {len(tally.sent)} batches replayed concurrently "
+            "(must store nothing)",
+            latencies,
+            replayed,
+            wall,
+        )
+        stored_after = VotedMark.objects.count()
+        print(
+            f"  answered as first sent {same} of {replayed}; marks stored "
+            f"{stored_before} before the replay, {stored_after} after"
+        )
+    finally:
+        stop_server(server)
+    signal.alarm(0)
+
+    marks = VotedMark.objects.count()
+    uuids = VotedMark.objects.values("client_uuid").distinct().count()
+    voters = VotedMark.objects.values("voter_id").distinct().count()
+    db_uuids = {str(u) for u in VotedMark.objects.values_list("client_uuid", flat=True)}
+    ids_match = all(
+        mark_id is not None for mark_id in tally.accepted.values()
+    ) and db_uuids == set(tally.accepted)
+    print(
+        f"\ndatabase: {marks} marks, {uuids} distinct uuids, {voters} distinct "
+        f"electors; clients had {len(tally.accepted)} accepted ({fresh} fresh)"
+    )
+
+    table = VotedMark._meta.db_table
+    raw_one = raw_inserts(url, table, 1, args.raw_seconds)
+    raw_many = raw_inserts(url, table, args.workers, args.raw_seconds)
+    print(
+        f"\nraw engine, 20-row INSERT per transaction, synchronous_commit {sync}:"
+        f"\n  1 connection {raw_one:,.0f} rows/s; "
+        f"{args.workers} connections {raw_many:,.0f} rows/s"
+        f"\n  ratio HTTP marks/s ÷ raw rows/s: {http_rate / raw_one:.2f} "
+        f"(1 connection), {http_rate / raw_many:.2f} ({args.workers} connections)"
+    )
+
+    ok = (
+        marks == uuids == voters == len(tally.accepted) == fresh
+        and ids_match
+        and stored_after == stored_before
+        and same == replayed
+        and other == 0
+        and not tally.errors
+        and tally.rejected == 0
+    )
+    print(
+        "every accepted mark stored exactly once; the replay stored nothing"
+        if ok
+        else "MISMATCH"
+    )
+    load = os.getloadavg()
+    print(
+        f"total {time.monotonic() - started:.0f} s; load average {load[0]:.1f} "
+        f"{load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} cores"
+    )
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
