@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import csv
 import datetime
-import hashlib
-import json
 import uuid
 from typing import Any
 
@@ -20,7 +18,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -34,6 +31,7 @@ from boothwise.accounts.access import (
 )
 from boothwise.accounts.models import User
 from boothwise.accounts.permissions import Action
+from boothwise.core.offline import service_worker_response
 from boothwise.core.pdf import pdf_response
 from boothwise.geography.models import Part
 from boothwise.organisation.models import Unit
@@ -491,7 +489,6 @@ def walk(request: HttpRequest, campaign_id: int, part_id: int) -> HttpResponse:
 
 
 PAGE_CACHE = "bw-outreach-pages-v1"
-SW_VERSION = "1"
 SW_ASSETS = (
     "css/app.css",
     "favicon.svg",
@@ -500,7 +497,7 @@ SW_ASSETS = (
     "vendor/fonts/noto-sans-devanagari-devanagari-700-normal.woff2",
     "vendor/fonts/noto-sans-devanagari-latin-400-normal.woff2",
     "vendor/fonts/noto-sans-devanagari-latin-700-normal.woff2",
-    "outreach/outbox.js",
+    "js/outbox.js",
     "outreach/walk.js",
 )
 
@@ -508,30 +505,17 @@ SW_ASSETS = (
 @login_not_required
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
-    """The service worker, served at the outreach root so its scope covers the pages.
-
-    Rendered (not a static file) so it lists the static files' current URLs; a new
-    deployment changes the URLs, hence the cache name, hence the cached copies.
-    """
-    assets = [static(path) for path in SW_ASSETS]
-    version = hashlib.sha256(json.dumps([SW_VERSION, assets]).encode()).hexdigest()[:12]
-    response = render(
+    """The service worker, served at the outreach root so its scope covers the pages;
+    it also keeps the outreach API's GET answers (the user's walk lists)."""
+    return service_worker_response(
         request,
-        "outreach/sw.js",
-        {
-            "assets_json": json.dumps(assets),
-            "version": version,
-            "page_cache": PAGE_CACHE,
-            "api_prefix": reverse("api:outreach_campaign_list").rsplit("/campaigns", 1)[
-                0
-            ],
-            "logout": reverse("accounts:logout"),
-        },
-        content_type="application/javascript; charset=utf-8",
+        name="outreach",
+        scope=reverse("outreach:home"),
+        assets=SW_ASSETS,
+        page_cache=PAGE_CACHE,
+        page_suffix="walk",
+        api_prefix=reverse("api:outreach_campaign_list").rsplit("/campaigns", 1)[0],
     )
-    response["Service-Worker-Allowed"] = reverse("outreach:home")
-    response["Cache-Control"] = "no-cache"
-    return response
 
 
 # Paper entry -------------------------------------------------------------------------

@@ -3,14 +3,12 @@
 Each view: access (accounts/access.py) → form → service or selector → render. The
 marking page is also the offline client's shell: it carries the booth's roll (serial,
 name, EPIC) so serials resolve to names at once, with or without a network, and its
-marks wait in an IndexedDB outbox (static/votingday/outbox.js) until they sync.
+marks wait in an IndexedDB outbox (static/js/outbox.js) until they sync.
 """
 
 from __future__ import annotations
 
 import datetime
-import hashlib
-import json
 import re
 import uuid
 
@@ -19,7 +17,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +32,7 @@ from boothwise.accounts.access import (
 )
 from boothwise.accounts.models import User
 from boothwise.accounts.permissions import Action
+from boothwise.core.offline import service_worker_response
 from boothwise.geography.models import AssemblyConstituency, Part
 from boothwise.rolls.models import Voter
 from boothwise.votingday import selectors, services
@@ -301,12 +299,11 @@ def _client_strings() -> dict[str, str]:
 
 
 PAGE_CACHE = "bw-votingday-pages-v1"
-SW_VERSION = "1"
 SW_ASSETS = (
     "css/app.css",
     "favicon.svg",
     "vendor/htmx/htmx-2.0.8.min.js",
-    "votingday/outbox.js",
+    "js/outbox.js",
     "votingday/mark.js",
 )
 
@@ -315,23 +312,15 @@ SW_ASSETS = (
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
     """The service worker of the marking page, served at the voting-day root so its
-    scope covers the pages; rendered so it lists the static files' current URLs."""
-    assets = [static(path) for path in SW_ASSETS]
-    version = hashlib.sha256(json.dumps([SW_VERSION, assets]).encode()).hexdigest()[:12]
-    response = render(
+    scope covers the pages."""
+    return service_worker_response(
         request,
-        "votingday/sw.js",
-        {
-            "assets_json": json.dumps(assets),
-            "version": version,
-            "page_cache": PAGE_CACHE,
-            "logout": reverse("accounts:logout"),
-        },
-        content_type="application/javascript; charset=utf-8",
+        name="votingday",
+        scope=reverse("votingday:home"),
+        assets=SW_ASSETS,
+        page_cache=PAGE_CACHE,
+        page_suffix="mark",
     )
-    response["Service-Worker-Allowed"] = reverse("votingday:home")
-    response["Cache-Control"] = "no-cache"
-    return response
 
 
 @require_GET

@@ -77,5 +77,5 @@ class OutsiderTests(VotingdayTestCase):
     def test_the_service_worker_is_public_and_lists_the_marking_assets(self):
         response = self.client.get(reverse("votingday:service-worker"))
         self.assertEqual(response.status_code, 200)
-        self.assertContains(response, "votingday/outbox.js")
+        self.assertContains(response, "js/outbox.js")
         self.assertEqual(response["Service-Worker-Allowed"], "/votingday/")

@@ -2,7 +2,7 @@
  *
  * The page carries the booth's roll (serial, name, EPIC) in #vd-config, so each mark
  * shows its elector's name at once, online or not. Marks wait in IndexedDB
- * (votingday/outbox.js) and go up in batches whenever the network allows.
+ * (static/js/outbox.js, shared with the walk list) and go up in batches whenever the network allows.
  */
 (function () {
   "use strict";
@@ -31,14 +31,20 @@
   function device() {
     let id = localStorage.getItem("bw-device");
     if (!id) {
-      id = VotingdayOutbox.uuid4();
+      id = BoothwiseOutbox.uuid4();
       localStorage.setItem("bw-device", id);
     }
     return id;
   }
 
   const csrf = (form.querySelector("input[name=csrfmiddlewaretoken]") || {}).value || "";
-  const box = VotingdayOutbox.open({ url: config.syncUrl, user: config.user, batch: 100, csrf });
+  const box = BoothwiseOutbox.open({
+    url: config.syncUrl,
+    user: config.user,
+    batch: 100,
+    csrf,
+    db: "boothwise-votingday-outbox",
+  });
 
   function say(text) {
     message.textContent = text;
@@ -59,7 +65,7 @@
     const now = new Date().toISOString();
     for (const voter of voters) {
       await box.add({
-        client_uuid: VotingdayOutbox.uuid4(),
+        client_uuid: BoothwiseOutbox.uuid4(),
         part_id: config.part,
         serial_no: voter.s,
         source: source.value,

@@ -1,12 +1,14 @@
-/* boothwise voting-day outbox (adapted from outreach/outbox.js): marks waiting to reach the server. No dependencies.
+/* boothwise outbox: field records waiting to reach the server. No dependencies.
  *
- * Each record is kept in IndexedDB (database "boothwise-votingday-outbox", store "items") under
+ * Shared by the walk list (outreach) and the marking page (votingday), each with its own
+ * IndexedDB database (option `db`, default "boothwise-outbox"; store "items"). Each
+ * record is kept there under
  * its client-generated UUID until the server has accepted it, so closing the browser
  * or restarting the phone loses nothing, and a record sent twice is stored once (the
  * server answers a known UUID as it did the first time). Records belong to the user
  * who made them; only that user's session sends them.
  *
- *   const box = VotingdayOutbox.open({url, user, batch: 50});
+ *   const box = BoothwiseOutbox.open({url, user, batch: 50, db: "boothwise-outbox"});
  *   await box.add(payload);            // payload.client_uuid is the key
  *   await box.counts();                // {pending, rejected}
  *   await box.sync();                  // {sent, rejected} or throws on network/auth
@@ -15,7 +17,6 @@
 (function () {
   "use strict";
 
-  const DB = "boothwise-votingday-outbox";
   const STORE = "items";
 
   function request(req) {
@@ -25,9 +26,9 @@
     });
   }
 
-  function openDb() {
+  function openDb(name) {
     return new Promise((resolve, reject) => {
-      const req = indexedDB.open(DB, 1);
+      const req = indexedDB.open(name, 1);
       req.onupgradeneeded = () => {
         const store = req.result.createObjectStore(STORE, { keyPath: "client_uuid" });
         store.createIndex("user", "user");
@@ -55,12 +56,12 @@
   class AuthError extends Error {}
 
   class Outbox {
-    constructor({ url, user, batch = 50, csrf = "" }) {
+    constructor({ url, user, batch = 50, csrf = "", db = "boothwise-outbox" }) {
       this.url = url;
       this.user = String(user);
       this.batch = batch;
       this.csrf = csrf;
-      this.db = openDb();
+      this.db = openDb(db);
       this.onchange = null;
       this.busy = null;
     }
@@ -168,7 +169,7 @@
     }
   }
 
-  window.VotingdayOutbox = {
+  window.BoothwiseOutbox = {
     open: (options) => new Outbox(options),
     uuid4,
     AuthError,

@@ -1,18 +1,20 @@
-{% autoescape off %}/* boothwise service worker for the marking page (served by votingday.views.service_worker).
+{% autoescape off %}/* boothwise service worker of the {{ name }} app (boothwise.core.offline).
  *
- * Keeps exactly two kinds of thing, nothing more:
- *   - the static files the marking page needs (cache-first, refreshed on each release);
- *   - marking pages the user opened (network-first, the saved copy when offline; the
- *     page carries the booth's roll, so serials resolve to names offline).
- * Marks themselves wait in IndexedDB (votingday/outbox.js), never in this cache.
- * Everything else goes to the network untouched. Logging out empties the page cache.
+ * Keeps exactly these kinds of thing, nothing more:
+ *   - the static files the offline page needs (cache-first, refreshed on each release);
+ *   - the offline pages the user opened (network-first, the saved copy when offline);
+ *   - with an API prefix, the app's API GET answers (network-first).
+ * Records wait in IndexedDB (static/js/outbox.js), never in this cache. Everything else
+ * goes to the network untouched. Logging out empties the page cache.
  */
 "use strict";
 
 const VERSION = "{{ version }}";
-const ASSETS_CACHE = "bw-votingday-assets-" + VERSION;
+const ASSETS_PREFIX = "bw-{{ name }}-assets-";
+const ASSETS_CACHE = ASSETS_PREFIX + VERSION;
 const PAGE_CACHE = "{{ page_cache }}";
 const ASSETS = {{ assets_json }};
+const API_PREFIX = "{{ api_prefix }}" ? "{{ api_prefix }}/" : "";
 const LOGOUT = "{{ logout }}";
 const SCOPE = new URL(self.registration.scope).pathname;
 const TIMEOUT_MS = 6000;
@@ -28,15 +30,15 @@ self.addEventListener("activate", (event) => {
     caches.keys().then((keys) =>
       Promise.all(
         keys
-          .filter((key) => key.startsWith("bw-votingday-assets-") && key !== ASSETS_CACHE)
+          .filter((key) => key.startsWith(ASSETS_PREFIX) && key !== ASSETS_CACHE)
           .map((key) => caches.delete(key)),
       ),
     ).then(() => self.clients.claim()),
   );
 });
 
-function isMarkPage(url) {
-  return url.pathname.startsWith(SCOPE) && /\/parts\/\d+\/mark\/$/.test(url.pathname);
+function isOfflinePage(url) {
+  return url.pathname.startsWith(SCOPE) && /\/parts\/\d+\/{{ page_suffix }}\/$/.test(url.pathname);
 }
 
 function marked(response) {
@@ -80,7 +82,8 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(caches.match(request, { ignoreVary: true }).then((hit) => hit || fetch(request)));
     return;
   }
-  if (request.mode === "navigate" && isMarkPage(url)) {
+  const isApi = API_PREFIX !== "" && url.pathname.startsWith(API_PREFIX);
+  if ((request.mode === "navigate" && isOfflinePage(url)) || isApi) {
     event.respondWith(networkFirst(request));
   }
 });
