@@ -32,10 +32,6 @@ import http.client
 import json
 import os
 import random
-import secrets
-import signal
-import socket
-import subprocess
 import sys
 import threading
 import time
@@ -46,28 +42,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+
+from loadtest import (  # noqa: E402
+    percentile,
+    recreate_database,
+    start_server,
+    stop_server,
+)
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bw_outreach_bench"
 BOOTHS = 50
 ELECTORS = 400
 OUTBOX_BATCH = 50
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    k = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
-    return ordered[k]
-
-
-def recreate_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def build_world(devices: int) -> dict:
@@ -244,58 +230,6 @@ class Device:
         raise RuntimeError("unreachable")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(url: str, workers: int) -> tuple[subprocess.Popen, int]:
-    port = free_port()
-    env = dict(
-        os.environ,
-        DATABASE_URL=url,
-        DEBUG="False",
-        LOG_LEVEL="ERROR",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1",
-        DB_CONN_MAX_AGE="600",
-        DJANGO_SETTINGS_MODULE="boothwise.settings",
-    )
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    server = subprocess.Popen(
-        [
-            str(gunicorn),
-            "boothwise.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--timeout",
-            "120",
-            "--backlog",
-            "2048",
-            "--log-level",
-            "warning",
-            "--preload",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/api/v1/openapi.json")
-            if conn.getresponse().status == 200:
-                return server, port
-        except OSError:
-            time.sleep(0.3)
-    server.terminate()
-    raise RuntimeError("gunicorn did not start")
-
-
 def warm_up(port: int, token: str, workers: int) -> None:
     """Touch every worker once (imports, URL resolver, first DB connection)."""
     for _ in range(workers * 4):
@@ -468,11 +402,7 @@ def main() -> None:
             seconds,
         )
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
+        stop_server(server)
     visits = Visit.objects.count()
     distinct = Visit.objects.values("client_uuid").distinct().count()
     print(
