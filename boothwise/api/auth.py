@@ -1,10 +1,13 @@
-"""Bearer-token authentication for the API: `Authorization: Bearer <key>`."""
+"""API authentication: bearer tokens (`Authorization: Bearer <key>`) everywhere, and
+the browser session with Django's CSRF check for the routers that offline pages call
+(outreach, voting day)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils import translation
-from ninja.security import HttpBearer
+from ninja.security import HttpBearer, SessionAuth
 
 from boothwise.accounts.models import ApiToken, User
 from boothwise.accounts.tokens import api_token_find
@@ -33,6 +36,16 @@ class TokenAuth(HttpBearer):
         return api_token
 
 
+class SessionCsrfAuth(SessionAuth):
+    """The signed-in browser session, with Django's CSRF check on writes."""
+
+    def __call__(self, request: HttpRequest) -> User | None:
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return None
+        result = super().__call__(request)
+        return result if isinstance(result, User) and result.is_active else None
+
+
 def request_token(request: HttpRequest) -> ApiToken:
     """The token the request was authenticated with (only on authenticated endpoints)."""
     token = getattr(request, "auth", None)
@@ -42,4 +55,8 @@ def request_token(request: HttpRequest) -> ApiToken:
 
 
 def request_user(request: HttpRequest) -> User:
+    """The caller: the token's user, or the session's user under SessionCsrfAuth."""
+    auth = getattr(request, "auth", None)
+    if isinstance(auth, User):
+        return auth
     return request_token(request).user

@@ -12,18 +12,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from ninja import Query, Router
-from ninja.security import SessionAuth
 
 from boothwise.accounts.access import access_part, access_unit, visible
-from boothwise.accounts.models import ApiToken, User
 from boothwise.accounts.permissions import Action
-from boothwise.api.auth import TokenAuth
+from boothwise.api.auth import SessionCsrfAuth, TokenAuth, request_user
 from boothwise.api.schemas import ErrorOut, InvalidOut
 from boothwise.outreach import schemas as s
 from boothwise.outreach import selectors, services
@@ -31,30 +28,10 @@ from boothwise.outreach.models import FollowUp
 from boothwise.outreach.selectors import VIEW
 from boothwise.outreach.services import RECORD
 
-
-class SessionCsrfAuth(SessionAuth):
-    """The signed-in browser session, with Django's CSRF check on writes."""
-
-    def __call__(self, request: HttpRequest) -> User | None:
-        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
-            return None
-        result = super().__call__(request)
-        return result if isinstance(result, User) and result.is_active else None
-
-
 router = Router(auth=[TokenAuth(), SessionCsrfAuth()], tags=["outreach"])
 
 ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: InvalidOut}
 WRITE_ERRORS: dict[int, Any] = {**ERRORS, 403: ErrorOut}
-
-
-def _user(request: HttpRequest) -> User:
-    auth = getattr(request, "auth", None)
-    if isinstance(auth, ApiToken):
-        return auth.user
-    if isinstance(auth, User):
-        return auth
-    raise TypeError("an outreach endpoint needs an authenticated request")
 
 
 def _language() -> str:
@@ -65,7 +42,7 @@ def _language() -> str:
 def outreach_campaign_list(request: HttpRequest) -> s.CampaignList:
     """Campaigns over units in the caller's scope, newest first."""
     campaigns = list(
-        selectors.campaigns_visible(_user(request)).prefetch_related("units")
+        selectors.campaigns_visible(request_user(request)).prefetch_related("units")
     )
     today = timezone.localdate()
     return s.CampaignList(
@@ -79,7 +56,7 @@ def outreach_campaign_detail(
     request: HttpRequest, campaign_id: int
 ) -> s.CampaignDetailOut:
     """One campaign with its talking points and the current survey version."""
-    campaign = selectors.campaign_access(_user(request), campaign_id)
+    campaign = selectors.campaign_access(request_user(request), campaign_id)
     version = selectors.current_version(campaign)
     return s.campaign_detail_out(campaign, version, today=timezone.localdate())
 
@@ -89,7 +66,7 @@ def outreach_campaign_detail(
 )
 def outreach_walk_lists(request: HttpRequest, campaign_id: int) -> list[s.WalkListRef]:
     """Where the caller can walk in this campaign: assigned parts, then their own."""
-    user = _user(request)
+    user = request_user(request)
     campaign = selectors.campaign_access(user, campaign_id)
     return [s.walk_list_ref(e) for e in selectors.my_walk_lists(user, [campaign])]
 
@@ -103,7 +80,7 @@ def outreach_walk_list(
 ) -> s.WalkListOut:
     """The doors of one part in roll order, each with its electors and the latest
     answers. A worker with assignments gets those doors unless `all=true`."""
-    user = _user(request)
+    user = request_user(request)
     campaign = selectors.campaign_access(user, campaign_id)
     part = access_part(user, part_id, action=VIEW)
     if not services.campaign_covers_part(campaign, part):
@@ -156,7 +133,7 @@ def outreach_visits_sync(request: HttpRequest, data: s.SyncIn) -> s.SyncOut:
         )
         for i in data.items
     ]
-    return s.sync_out(services.visits_sync(by=_user(request), items=items))
+    return s.sync_out(services.visits_sync(by=request_user(request), items=items))
 
 
 def _coordinate(value: float | None) -> Decimal | None:
@@ -170,7 +147,7 @@ def outreach_coverage(
     request: HttpRequest, campaign_id: int, unit: int
 ) -> s.CoverageOut:
     """Coverage of the campaign in one unit, as far as the caller's scope goes."""
-    user = _user(request)
+    user = request_user(request)
     campaign = selectors.campaign_access(user, campaign_id)
     place = access_unit(user, unit, action=VIEW)
     return s.coverage_out(
@@ -183,7 +160,7 @@ def outreach_followup_list(
     request: HttpRequest, filters: Query[s.FollowUpFilters]
 ) -> s.FollowUpList:
     """Grievances to follow up, in scope; open ones first, by due date."""
-    user = _user(request)
+    user = request_user(request)
     campaign = (
         selectors.campaign_access(user, filters.campaign)
         if filters.campaign is not None
@@ -205,7 +182,7 @@ def outreach_followup_close(
     request: HttpRequest, followup_id: int, data: s.CloseIn
 ) -> s.FollowUpOut:
     """Close a grievance with how it was resolved (the booth team or the block)."""
-    user = _user(request)
+    user = request_user(request)
     followup = selectors.followup_access(user, followup_id)
     one = FollowUp.objects.filter(pk=followup.pk)
     if not (

@@ -12,10 +12,8 @@ from django.http import HttpRequest
 from ninja import Router
 
 from boothwise.accounts.access import access_part
-from boothwise.accounts.models import ApiToken, User
-from boothwise.api.auth import TokenAuth
+from boothwise.api.auth import SessionCsrfAuth, TokenAuth, request_user
 from boothwise.api.schemas import ErrorOut, InvalidOut
-from boothwise.outreach.api import SessionCsrfAuth
 from boothwise.votingday import schemas as s
 from boothwise.votingday import selectors, services
 from boothwise.votingday.services import MARK
@@ -23,15 +21,6 @@ from boothwise.votingday.services import MARK
 router = Router(auth=[TokenAuth(), SessionCsrfAuth()], tags=["votingday"])
 
 ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: InvalidOut}
-
-
-def _user(request: HttpRequest) -> User:
-    auth = getattr(request, "auth", None)
-    if isinstance(auth, ApiToken):
-        return auth.user
-    if isinstance(auth, User):
-        return auth
-    raise TypeError("a voting-day endpoint needs an authenticated request")
 
 
 @router.post("/marks", response={200: s.MarksResultOut, **ERRORS})
@@ -49,13 +38,13 @@ def votingday_marks_record(request: HttpRequest, data: s.MarksIn) -> s.MarksResu
         )
         for i in data.items
     ]
-    return s.results_out(services.marks_record(by=_user(request), items=items))
+    return s.results_out(services.marks_record(by=request_user(request), items=items))
 
 
 @router.get("/parts/{part_id}/marks", response={200: s.PartMarksOut, **ERRORS})
 def votingday_part_marks(request: HttpRequest, part_id: int) -> s.PartMarksOut:
     """The standing marks of a booth that the caller may mark, newest first."""
-    user = _user(request)
+    user = request_user(request)
     part = access_part(user, part_id, action=MARK)
     marks = list(selectors.marks_of_part(user, part))
     return s.PartMarksOut(
@@ -69,6 +58,6 @@ def votingday_find_voter(
 ) -> list[s.VoterHitOut]:
     """Electors of the booth the caller may mark, best matching a name in either
     script (the roll's cross-script search), at most 8."""
-    user = _user(request)
+    user = request_user(request)
     part = access_part(user, part_id, action=MARK)
     return [s.voter_hit_out(v) for v in selectors.find_in_booth(user, part, q[:100])]
