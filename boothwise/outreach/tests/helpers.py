@@ -18,19 +18,17 @@ from __future__ import annotations
 
 import datetime
 import io
-import json
 import uuid
 from typing import Any
 
 from django.test import override_settings
 from django.utils import timezone
 
-from boothwise.accounts.tokens import api_token_create
+from boothwise.api.tests.base import ApiTestCase
 from boothwise.geography.models import Part
 from boothwise.outreach.models import Campaign
 from boothwise.outreach.services import campaign_create
 from boothwise.rolls.tests.test_importer import HEADER, csv_bytes, roll_import
-from boothwise.test import BaseTestCase
 
 API = "/api/v1/outreach"
 FIRST = ("राकेश", "सीमा", "अंकित", "गीता", "मोहन", "कमला", "सुनील", "पूजा")
@@ -64,10 +62,10 @@ def load_roll(by: Any) -> None:
 
 
 @override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-class OutreachTestCase(BaseTestCase):
+class OutreachTestCase(ApiTestCase):
+    api_prefix = API
     campaign: Campaign
     part: Part
-    keys: dict[str, str]
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -85,45 +83,6 @@ class OutreachTestCase(BaseTestCase):
         )
         assert cls.w.booth_100_1.part is not None
         cls.part = cls.w.booth_100_1.part
-        cls.keys = {
-            name: api_token_create(user=user, name="tests")[1]
-            for name, user in cls.personas_of(cls.w).items()
-        }
-
-    @staticmethod
-    def personas_of(w: Any) -> dict[str, Any]:
-        return {
-            u.username: u
-            for u in (
-                w.asha,
-                w.dev,
-                w.arun,
-                w.bina,
-                w.chetan,
-                w.pooja,
-                w.zoya,
-                w.nobody,
-            )
-        }
-
-    # API helpers ---------------------------------------------------------------------
-
-    def headers(self, persona: str | None) -> dict[str, str]:
-        headers = {"Accept-Language": "en"}
-        if persona is not None:
-            headers["Authorization"] = f"Bearer {self.keys[persona]}"
-        return headers
-
-    def api_get(self, path: str, persona: str | None, **params: Any) -> Any:
-        return self.client.get(API + path, params, headers=self.headers(persona))
-
-    def api_post(self, path: str, persona: str | None, data: Any) -> Any:
-        return self.client.post(
-            API + path,
-            json.dumps(data, default=str),
-            content_type="application/json",
-            headers=self.headers(persona),
-        )
 
     def item(
         self,
