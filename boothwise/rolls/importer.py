@@ -73,7 +73,6 @@ from boothwise.rolls.models import (
     AGE_MAX,
     AGE_MIN,
     Household,
-    NameWord,
     RejectedRow,
     RollChange,
     RollImport,
@@ -81,7 +80,7 @@ from boothwise.rolls.models import (
     VoterWord,
 )
 from boothwise.rolls.phonetic import word_keys
-from boothwise.rolls.search import vocabulary_index_refresh
+from boothwise.rolls.search import vocabulary_index_refresh, word_ids_for
 
 REQUIRED_COLUMNS = (
     "ac_no",
@@ -820,22 +819,11 @@ class _Importer:
             self.parts[(ac.pk, number)] = part
         return part
 
-    def _had_roll(self, part: Part) -> bool:
-        return self._had_roll_id(part.pk)
-
     def _word_ids(self, keys: set[str]) -> None:
+        """Learn the NameWord ids of new keys (creating the missing words), cached."""
         missing = keys - self.word_ids.keys()
-        if not missing:
-            return
-        NameWord.objects.bulk_create(
-            [NameWord(key=k) for k in sorted(missing)],
-            batch_size=2000,
-            ignore_conflicts=True,
-        )
-        for chunk in _chunks(sorted(missing), 500):
-            self.word_ids.update(
-                NameWord.objects.filter(key__in=chunk).values_list("key", "id")
-            )
+        if missing:
+            self.word_ids.update(word_ids_for(missing))
 
     def _households(
         self, rows: list[tuple[Part, _Row]]
@@ -1023,7 +1011,7 @@ class _Importer:
             if before is None:
                 new.append(record)
                 ri.created += 1
-                if self._had_roll(part):
+                if self._had_roll_id(part.pk):
                     changes.append(
                         RollChange(
                             roll_import=ri,

@@ -149,7 +149,7 @@ def parse_query(query: str) -> ParsedQuery:
 # --------------------------------------------------------------------------------------
 
 
-def _word_ids(keys: Iterable[str]) -> dict[str, int]:
+def word_ids_for(keys: Iterable[str]) -> dict[str, int]:
     """The NameWord id of every key, creating the missing words."""
     wanted = {key[:60] for key in keys if key}
     ids: dict[str, int] = {}
@@ -191,7 +191,7 @@ def voter_words_index(voters: Iterable[Voter]) -> int:
         wanted.extend((voter, key, False) for key in dict.fromkeys(own.split()))
         wanted.extend((voter, key, True) for key in dict.fromkeys(rel.split()))
     with transaction.atomic():
-        ids = _word_ids(key for _, key, _ in wanted)
+        ids = word_ids_for(key for _, key, _ in wanted)
         rows = [
             VoterWord(
                 voter_id=voter.pk,
