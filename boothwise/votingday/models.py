@@ -49,6 +49,10 @@ class VotedMark(models.Model):
         indexes = [
             models.Index(fields=["ac", "part", "serial_no"], name="mark_elector"),
             models.Index(fields=["part", "entered_at"], name="mark_part_time"),
+            # The war room's reconciliation counts standing marks from this index alone.
+            models.Index(
+                fields=["part"], condition=Q(undone=False), name="mark_part_standing"
+            ),
         ]
         constraints = [
             # At most one standing mark per elector; undone marks stay as history.
@@ -190,3 +194,53 @@ class IncidentAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incident_id} {self.at}"
+
+
+class PollSupporter(models.Model):
+    """An elector counted as a supporter for polling day (latest support answer 4–5).
+
+    Derived from outreach answers by selectors-side `tally_count()`, so marking can tell
+    a supporter's mark without reading answers; rebuilt whenever a booth is counted.
+    """
+
+    voter = models.OneToOneField(Voter, models.CASCADE, related_name="+")
+    ac = models.ForeignKey(AssemblyConstituency, models.CASCADE, related_name="+")
+    part = models.ForeignKey(Part, models.CASCADE, related_name="+")
+    serial_no = models.PositiveIntegerField()
+    level = models.PositiveSmallIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["part"], name="pollsupporter_part")]
+
+    def __str__(self) -> str:
+        return f"{self.part_id}/{self.serial_no} {self.level}"
+
+
+class BoothTally(models.Model):
+    """Running totals of one booth's polling day, for the war room.
+
+    `marked`, `supporters_voted` and `last_mark_at` move in the same transaction as
+    every mark and undo (services.marks_record, mark_undo); `electors` and `supporters`
+    are counted from the roll and the outreach answers when the booth is counted
+    (`counted_at`, services.tally_count), which also recounts the marks. The war room
+    reads only these rows, and checks their sum against the raw marks.
+    """
+
+    part = models.OneToOneField(Part, models.CASCADE, related_name="+")
+    ac = models.ForeignKey(AssemblyConstituency, models.CASCADE, related_name="+")
+    electors = models.PositiveIntegerField(default=0)
+    supporters = models.PositiveIntegerField(default=0)
+    marked = models.IntegerField(default=0)
+    supporters_voted = models.IntegerField(default=0)
+    last_mark_at = models.DateTimeField(null=True, blank=True)
+    counted_at = models.DateTimeField(null=True, blank=True)
+    # The booth's turnout at the last comparable election, in percent, where known.
+    past_turnout = models.DecimalField(
+        max_digits=4, decimal_places=1, null=True, blank=True
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["ac"], name="boothtally_ac")]
+
+    def __str__(self) -> str:
+        return f"{self.part_id}: {self.marked}/{self.electors}"

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Min, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -16,7 +18,13 @@ from boothwise.geography.models import Part
 from boothwise.outreach.models import Answer, Question
 from boothwise.rolls.models import Voter
 from boothwise.rolls.search import voters_search
-from boothwise.votingday.models import Incident, Nudge, TurnoutEntry, VotedMark
+from boothwise.votingday.models import (
+    BoothTally,
+    Incident,
+    Nudge,
+    TurnoutEntry,
+    VotedMark,
+)
 
 MARK = Action.MARK_VOTED
 
@@ -178,12 +186,13 @@ class SupportersView:
     voted: int
 
 
-def latest_support(user: User, part: Part) -> dict[int, int]:
-    """voter id → the latest support level (1–5) recorded for them, within scope."""
+def latest_support(user: User, part: Part, action: Action = MARK) -> dict[int, int]:
+    """voter id → the latest support level (1–5) recorded for them, within the scope
+    of `action`."""
     answers = (
         visible(
             user,
-            MARK,
+            action,
             Answer.objects.filter(
                 ac_id=part.ac_id,
                 part=part,
@@ -301,6 +310,16 @@ def incident_access(user: User, incident_id: int) -> Incident:
 
 
 SILENT_AFTER = datetime.timedelta(minutes=45)
+POLL_OPENS = 7
+
+
+def is_polling(now: datetime.datetime) -> bool:
+    """Whether a booth can be silent: from 45 minutes after the poll opens to its close
+    (project time zone); before and after, no marks is no news."""
+    local = timezone.localtime(now)
+    opens = local.replace(hour=POLL_OPENS, minute=0, second=0, microsecond=0)
+    closes = local.replace(hour=POLL_CLOSES, minute=0, second=0, microsecond=0)
+    return opens + SILENT_AFTER <= local < closes
 
 
 @dataclass
@@ -313,10 +332,19 @@ class BoothRow:
     silent: bool
     open_incidents: int
     oldest_incident: datetime.datetime | None
+    past_turnout: Decimal | None = None
 
     @property
     def percent(self) -> float:
         return round(100 * self.marked / self.electors, 1) if self.electors else 0.0
+
+    @property
+    def behind_past(self) -> bool:
+        """Turnout so far is under half the booth's past turnout, after 1 pm."""
+        return (
+            self.past_turnout is not None
+            and self.percent < float(self.past_turnout) / 2
+        )
 
 
 @dataclass
@@ -327,55 +355,47 @@ class WarRoom:
     supporters_waiting: int
     silent: int
     open_incidents: int
-    raw_marks: int  # counted straight from the marks table, separately
+    # The reconciliation, read in one statement (one snapshot): the tallies' sum and
+    # the standing marks counted from the marks' own index.
+    tallied: int
+    raw_marks: int
+    counted_at: datetime.datetime | None
+    polling: bool = True
+
+    @property
+    def past_known(self) -> bool:
+        return any(r.past_turnout is not None for r in self.rows)
 
     @property
     def reconciled(self) -> bool:
-        return self.marked == self.raw_marks
+        return self.tallied == self.raw_marks
 
     @property
     def percent(self) -> float:
         return round(100 * self.marked / self.electors, 1) if self.electors else 0.0
 
 
-def war_room(parts: QuerySet[Part], now: datetime.datetime) -> WarRoom:
-    """Every booth of `parts` (already narrowed to the viewer's war-room scope)."""
-    part_list = list(parts.select_related("ac").order_by("ac__number", "id"))
+def war_room(
+    parts: QuerySet[Part], now: datetime.datetime, polling: bool | None = None
+) -> WarRoom:
+    """Every booth of `parts` (already narrowed to the viewer's war-room scope).
+
+    `polling` (by default from the clock, `is_polling`) says whether silence counts.
+
+    Reads the booths' tallies (kept in step with every mark), never the voter or mark
+    tables; a booth never counted yet is counted once here (services.tally_count).
+    """
+    from boothwise.votingday.services import tally_count
+
+    part_list = list(parts.select_related("ac").order_by("ac__number", "number_int"))
     ids = [p.pk for p in part_list]
-    electors = dict(
-        Voter.objects.filter(part_id__in=ids, status=Voter.Status.ON_ROLL)
-        .order_by()
-        .values("part_id")
-        .annotate(n=Count("id"))
-        .values_list("part_id", "n")
-    )
-    marks = {
-        row["part_id"]: row
-        for row in VotedMark.objects.filter(part_id__in=ids, undone=False)
-        .order_by()
-        .values("part_id")
-        .annotate(n=Count("id"), last=Max("entered_at"))
-    }
-    support: dict[int, tuple[int, int]] = {}  # voter → (part, level), latest answer
-    for voter_id, part_id, choice in (
-        Answer.objects.filter(
-            part_id__in=ids, kind=Question.Kind.SUPPORT, voter__isnull=False
-        )
-        .order_by("voter_id", "-at", "-id")
-        .values_list("voter_id", "part_id", "choice")
-    ):
-        if voter_id not in support and choice.isdigit():
-            support[voter_id] = (part_id, int(choice))
-    supporters = {v: p for v, (p, level) in support.items() if level >= 4}
-    voted = set(
-        VotedMark.objects.filter(
-            part_id__in=ids, undone=False, voter_id__in=list(supporters)
-        ).values_list("voter_id", flat=True)
-    )
-    waiting: dict[int, int] = {}
-    for voter_id, part_id in supporters.items():
-        if voter_id not in voted:
-            waiting[part_id] = waiting.get(part_id, 0) + 1
+    if polling is None:
+        polling = is_polling(now)
+    tallies = {t.part_id: t for t in BoothTally.objects.filter(part_id__in=ids)}
+    uncounted = [i for i in ids if i not in tallies or tallies[i].counted_at is None]
+    if uncounted:
+        tally_count(uncounted)
+        tallies = {t.part_id: t for t in BoothTally.objects.filter(part_id__in=ids)}
     incidents = {
         row["part_id"]: row
         for row in Incident.objects.filter(part_id__in=ids, closed_at__isnull=True)
@@ -385,21 +405,24 @@ def war_room(parts: QuerySet[Part], now: datetime.datetime) -> WarRoom:
     }
     rows = []
     for part in part_list:
-        m = marks.get(part.pk, {})
-        last = m.get("last")
+        t = tallies.get(part.pk) or BoothTally(part=part, ac_id=part.ac_id)
         i = incidents.get(part.pk, {})
         rows.append(
             BoothRow(
                 part=part,
-                electors=electors.get(part.pk, 0),
-                marked=m.get("n", 0),
-                supporters_waiting=waiting.get(part.pk, 0),
-                last_mark=last,
-                silent=last is None or now - last > SILENT_AFTER,
+                electors=t.electors,
+                marked=t.marked,
+                supporters_waiting=max(0, t.supporters - t.supporters_voted),
+                last_mark=t.last_mark_at,
+                silent=polling
+                and (t.last_mark_at is None or now - t.last_mark_at > SILENT_AFTER),
                 open_incidents=i.get("n", 0),
                 oldest_incident=i.get("oldest"),
+                past_turnout=t.past_turnout,
             )
         )
+    tallied, raw = _reconcile(ids)
+    counted = [t.counted_at for t in tallies.values() if t.counted_at is not None]
     return WarRoom(
         rows=rows,
         electors=sum(r.electors for r in rows),
@@ -407,5 +430,27 @@ def war_room(parts: QuerySet[Part], now: datetime.datetime) -> WarRoom:
         supporters_waiting=sum(r.supporters_waiting for r in rows),
         silent=sum(1 for r in rows if r.silent),
         open_incidents=sum(r.open_incidents for r in rows),
-        raw_marks=VotedMark.objects.filter(part_id__in=ids, undone=False).count(),
+        tallied=tallied,
+        raw_marks=raw,
+        counted_at=min(counted) if counted else None,
+        polling=polling,
     )
+
+
+def _reconcile(part_ids: list[int]) -> tuple[int, int]:
+    """(sum of the booths' tallies, standing marks counted from `mark_part_standing`),
+    in one statement so both see the same moment even while marks pour in."""
+    if not part_ids:
+        return 0, 0
+    marks = VotedMark._meta.db_table
+    tallies = BoothTally._meta.db_table
+    slots = ", ".join(["%s"] * len(part_ids))
+    sql = (
+        f"SELECT (SELECT COALESCE(SUM(marked), 0) FROM {tallies} "
+        f"WHERE part_id IN ({slots})), "
+        f"(SELECT COUNT(*) FROM {marks} WHERE part_id IN ({slots}) AND undone = %s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*part_ids, *part_ids, False])
+        tallied, raw = cursor.fetchone()
+    return int(tallied), int(raw)

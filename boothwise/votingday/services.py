@@ -9,25 +9,29 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image
 
-from boothwise.accounts.access import scope_for, visible
+from boothwise.accounts.access import visible
 from boothwise.accounts.models import User
 from boothwise.accounts.permissions import Action
 from boothwise.geography.models import Part
 from boothwise.rolls.models import Voter
 from boothwise.votingday.models import (
+    BoothTally,
     Incident,
     IncidentAction,
     MarkUndo,
     Nudge,
+    PollSupporter,
     TurnoutEntry,
     VotedMark,
 )
@@ -92,118 +96,219 @@ def marks_record(*, by: User, items: Sequence[MarkIn]) -> list[MarkResult]:
 
     A mark is accepted only for an elector on the roll whom `by` may mark (MARK_VOTED).
     A known `client_uuid` answers as the first time and writes nothing; an elector
-    already marked answers with the standing mark and writes nothing.
+    already marked answers with the standing mark and writes nothing. The booths'
+    tallies move in the same transaction as the marks.
+
+    This is polling day's hottest path, so it spends few queries: the electors, one
+    INSERT … ON CONFLICT DO NOTHING RETURNING, one tally UPDATE per booth, and only for
+    replays or already-marked electors a look at the marks that stand.
     """
     if len(items) > MAX_BATCH:
         raise ValidationError(
             _("Send at most %(n)d marks at a time.") % {"n": MAX_BATCH}
         )
+    voters = _markable(by, {(i.part_id, i.serial_no) for i in items})
     sources = set(VotedMark.Source.values)
-    scope = scope_for(by, MARK)
-    keys = {(i.part_id, i.serial_no) for i in items}
-    voters: dict[tuple[int, int], Voter] = {}
-    if keys and not scope.is_empty:
-        part_ids = {p for p, _s in keys}
-        serials = {s for _p, s in keys}
-        candidates = visible(
-            by,
-            MARK,
-            Voter.objects.filter(
-                part_id__in=part_ids,
-                serial_no__in=serials,
-                status=Voter.Status.ON_ROLL,
-            ).order_by(),
-        )
-        voters = {(v.part_id, v.serial_no): v for v in candidates}
-    now = timezone.now()
-    with transaction.atomic():
-        known = _marks_by_uuid([i.client_uuid for i in items])
-        fresh: list[VotedMark] = []
-        errors: dict[uuid.UUID, str] = {}
-        for item in items:
-            if item.client_uuid in known or any(
-                m.client_uuid == item.client_uuid for m in fresh
-            ):
-                continue
-            voter = voters.get((item.part_id, item.serial_no))
-            if voter is None:
-                errors[item.client_uuid] = _(
-                    "Serial %(n)d is not on the roll of a booth you may mark."
-                ) % {"n": item.serial_no}
-            elif item.source not in sources:
-                errors[item.client_uuid] = _("Unknown source.")
-            elif item.entered_at > now + datetime.timedelta(minutes=5):
-                errors[item.client_uuid] = _("The entry time is in the future.")
-            else:
-                fresh.append(
-                    VotedMark(
-                        voter=voter,
-                        ac_id=voter.ac_id,
-                        part_id=voter.part_id,
-                        serial_no=voter.serial_no,
-                        source=item.source,
-                        by=by,
-                        device=item.device[:64],
-                        entered_at=item.entered_at,
-                        client_uuid=item.client_uuid,
-                    )
-                )
-        # A second mark of a marked elector conflicts with `mark_one_standing` and is
-        # skipped, like a replayed uuid.
-        VotedMark.objects.bulk_create(fresh, ignore_conflicts=True)
-        known = _marks_by_uuid([i.client_uuid for i in items])
-        standing = {
-            m.voter_id: m
-            for m in VotedMark.objects.filter(
-                voter_id__in=[v.pk for v in voters.values()], undone=False
+    late = timezone.now() + datetime.timedelta(minutes=5)
+    errors: dict[uuid.UUID, str] = {}
+    fresh: dict[uuid.UUID, VotedMark] = {}
+    for item in items:
+        if item.client_uuid in fresh or item.client_uuid in errors:
+            continue
+        voter = voters.get((item.part_id, item.serial_no))
+        if voter is None:
+            errors[item.client_uuid] = _(
+                "Serial %(n)d is not on the roll of a booth you may mark."
+            ) % {"n": item.serial_no}
+        elif item.source not in sources:
+            errors[item.client_uuid] = _("Unknown source.")
+        elif item.entered_at > late:
+            errors[item.client_uuid] = _("The entry time is in the future.")
+        else:
+            fresh[item.client_uuid] = VotedMark(
+                voter_id=voter.pk,
+                ac_id=voter.ac_id,
+                part_id=voter.part_id,
+                serial_no=voter.serial_no,
+                source=item.source,
+                by=by,
+                device=item.device[:64],
+                entered_at=item.entered_at,
+                client_uuid=item.client_uuid,
             )
-        }
+    with transaction.atomic():
+        # A replayed uuid, or a second mark of a marked elector (`mark_one_standing`),
+        # conflicts and is skipped.
+        stored = _insert_ignoring_conflicts(list(fresh.values()))
+        _tally_add([fresh[u] for u in stored], voters)
+        others = [u for u in fresh if u not in stored]
+        others += [i.client_uuid for i in items if i.client_uuid in errors]
+        known = _marks_by_uuid(others) if others else {}
+        standing: dict[int, int] = {}
+        if len(known) < len(others):
+            standing = dict(
+                VotedMark.objects.filter(
+                    voter_id__in=[m.voter_id for m in fresh.values()], undone=False
+                ).values_list("voter_id", "pk")
+            )
     results = []
     for item in items:
+        uid = item.client_uuid
         voter = voters.get((item.part_id, item.serial_no))
         name = voter.name if voter else ""
-        mark = known.get(item.client_uuid)
-        if mark is not None:
+        mark = known.get(uid)
+        if uid in stored:
+            results.append(
+                MarkResult(uid, "accepted", stored[uid], item.serial_no, name)
+            )
+        elif mark is not None:
             if mark.by_id != by.pk:
                 results.append(
                     MarkResult(
-                        item.client_uuid,
-                        "rejected",
-                        None,
-                        item.serial_no,
-                        "",
-                        error=_("Not found."),
+                        uid, "rejected", None, item.serial_no, error=_("Not found.")
                     )
                 )
             else:
                 results.append(
-                    MarkResult(
-                        item.client_uuid, "accepted", mark.pk, item.serial_no, name
-                    )
+                    MarkResult(uid, "accepted", mark.pk, item.serial_no, name)
                 )
         elif voter is not None and voter.pk in standing:
             results.append(
                 MarkResult(
-                    item.client_uuid,
+                    uid,
                     "accepted",
-                    standing[voter.pk].pk,
+                    standing[voter.pk],
                     item.serial_no,
                     name,
                     already=True,
                 )
             )
         else:
-            error = errors.get(item.client_uuid) or _("Not found.")
+            error = errors.get(uid) or _("Not found.")
             results.append(
-                MarkResult(
-                    item.client_uuid, "rejected", None, item.serial_no, error=error
-                )
+                MarkResult(uid, "rejected", None, item.serial_no, error=error)
             )
     return results
 
 
 def _marks_by_uuid(uuids: list[uuid.UUID]) -> dict[uuid.UUID, VotedMark]:
     return {m.client_uuid: m for m in VotedMark.objects.filter(client_uuid__in=uuids)}
+
+
+@dataclass(frozen=True)
+class _Markable:
+    pk: int
+    ac_id: int
+    part_id: int
+    serial_no: int
+    name: str
+    supporter: bool
+
+
+def _markable(by: User, keys: set[tuple[int, int]]) -> dict[tuple[int, int], _Markable]:
+    """(part, serial) → the elector on the roll there whom `by` may mark."""
+    if not keys:
+        return {}
+    rows = visible(
+        by,
+        MARK,
+        Voter.objects.filter(
+            part_id__in={p for p, _s in keys},
+            serial_no__in={s for _p, s in keys},
+            status=Voter.Status.ON_ROLL,
+        ).order_by(),
+    ).values_list(
+        "pk",
+        "ac_id",
+        "part_id",
+        "serial_no",
+        "name",
+        Exists(PollSupporter.objects.filter(voter_id=OuterRef("pk"))),
+    )
+    found = {(r[2], r[3]): _Markable(*r) for r in rows}
+    return {key: voter for key, voter in found.items() if key in keys}
+
+
+_INSERT_FIELDS = [f for f in VotedMark._meta.concrete_fields if not f.primary_key]
+
+
+def _insert_ignoring_conflicts(marks: list[VotedMark]) -> dict[uuid.UUID, int]:
+    """INSERT the marks, skipping any that conflict; client uuid → id of those stored.
+
+    Django's bulk_create(ignore_conflicts=True) cannot say which rows went in, so this
+    is the one raw statement of the app (PostgreSQL and SQLite ≥ 3.35 both RETURN).
+    """
+    if not marks:
+        return {}
+    table = connection.ops.quote_name(VotedMark._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in _INSERT_FIELDS)
+    row = "(" + ", ".join(["%s"] * len(_INSERT_FIELDS)) + ")"
+    params: list[Any] = []
+    for mark in marks:
+        for field in _INSERT_FIELDS:
+            value = field.pre_save(mark, add=True)
+            params.append(field.get_db_prep_save(value, connection))
+    sql = (
+        f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(marks))} "
+        f"ON CONFLICT DO NOTHING RETURNING id, client_uuid"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {
+            uuid.UUID(str(client_uuid)): mark_id
+            for mark_id, client_uuid in cursor.fetchall()
+        }
+
+
+def _tally_add(
+    marks: list[VotedMark], voters: dict[tuple[int, int], _Markable]
+) -> None:
+    """Move the booths' tallies by the marks just stored (in the caller's transaction).
+
+    Booths are updated in id order so concurrent batches never wait on each other in
+    a circle.
+    """
+    by_part: dict[int, list[VotedMark]] = {}
+    for mark in marks:
+        by_part.setdefault(mark.part_id, []).append(mark)
+    for part_id in sorted(by_part):
+        group = by_part[part_id]
+        supporters = sum(1 for m in group if voters[(m.part_id, m.serial_no)].supporter)
+        _tally_move(
+            part_id,
+            group[0].ac_id,
+            len(group),
+            supporters,
+            max(m.entered_at for m in group),
+        )
+
+
+def _tally_move(
+    part_id: int,
+    ac_id: int,
+    marked: int,
+    supporters: int,
+    latest: datetime.datetime | None,
+) -> None:
+    changes: dict[str, object] = {
+        "marked": F("marked") + marked,
+        "supporters_voted": F("supporters_voted") + supporters,
+    }
+    if latest is not None:
+        changes["last_mark_at"] = Case(
+            When(
+                Q(last_mark_at__isnull=True) | Q(last_mark_at__lt=latest),
+                then=Value(latest),
+            ),
+            default=F("last_mark_at"),
+        )
+    if BoothTally.objects.filter(part_id=part_id).update(**changes):
+        return
+    # The booth's first mark: a row not yet counted (the war room counts it).
+    BoothTally.objects.bulk_create(
+        [BoothTally(part_id=part_id, ac_id=ac_id)], ignore_conflicts=True
+    )
+    BoothTally.objects.filter(part_id=part_id).update(**changes)
 
 
 def mark_undo(*, by: User, mark_id: int, reason: str) -> MarkUndo:
@@ -221,7 +326,155 @@ def mark_undo(*, by: User, mark_id: int, reason: str) -> MarkUndo:
             raise VotedMark.DoesNotExist
         undo = MarkUndo.objects.create(mark=mark, by=by, reason=reason[:300])
         VotedMark.objects.filter(pk=mark.pk).update(undone=True)
+        supporter = PollSupporter.objects.filter(voter_id=mark.voter_id).exists()
+        _tally_move(mark.part_id, mark.ac_id, -1, -int(supporter), None)
     return undo
+
+
+def tally_count(part_ids: Sequence[int]) -> int:
+    """Count the booths afresh: electors on the roll, supporters (latest outreach
+    support 4–5, kept as PollSupporter rows), and their marks. The caller checked
+    access. Each booth's tally row is locked first, so marks arriving meanwhile are
+    either counted here or added after; nothing is counted twice. Returns booths done.
+    """
+    from boothwise.outreach.models import Answer, Question
+
+    ids = sorted(set(part_ids))
+    done = 0
+    for start in range(0, len(ids), 50):
+        chunk = ids[start : start + 50]
+        with transaction.atomic():
+            acs = dict(Part.objects.filter(pk__in=chunk).values_list("pk", "ac_id"))
+            BoothTally.objects.bulk_create(
+                [BoothTally(part_id=p, ac_id=acs[p]) for p in chunk if p in acs],
+                ignore_conflicts=True,
+            )
+            list(
+                BoothTally.objects.select_for_update()
+                .filter(part_id__in=chunk)
+                .order_by("part_id")
+                .values_list("pk", flat=True)
+            )
+            electors = dict(
+                Voter.objects.filter(part_id__in=chunk, status=Voter.Status.ON_ROLL)
+                .order_by()
+                .values("part_id")
+                .annotate(n=Count("id"))
+                .values_list("part_id", "n")
+            )
+            latest: dict[int, tuple[int, int, int, str]] = {}
+            for voter_id, ac_id, part_id, serial_no, choice in (
+                Answer.objects.filter(
+                    part_id__in=chunk,
+                    kind=Question.Kind.SUPPORT,
+                    voter__isnull=False,
+                    voter__status=Voter.Status.ON_ROLL,
+                )
+                .order_by("voter_id", "-at", "-id")
+                .values_list("voter_id", "ac_id", "part_id", "serial_no", "choice")
+            ):
+                latest.setdefault(voter_id, (ac_id, part_id, serial_no, choice))
+            PollSupporter.objects.filter(part_id__in=chunk).delete()
+            PollSupporter.objects.bulk_create(
+                PollSupporter(
+                    voter_id=voter_id,
+                    ac_id=ac_id,
+                    part_id=part_id,
+                    serial_no=serial_no,
+                    level=int(choice),
+                )
+                for voter_id, (ac_id, part_id, serial_no, choice) in latest.items()
+                if choice.isdigit() and int(choice) >= 4
+            )
+            supporters = dict(
+                PollSupporter.objects.filter(part_id__in=chunk)
+                .order_by()
+                .values("part_id")
+                .annotate(n=Count("id"))
+                .values_list("part_id", "n")
+            )
+            marks = {
+                row["part_id"]: row
+                for row in VotedMark.objects.filter(part_id__in=chunk, undone=False)
+                .order_by()
+                .values("part_id")
+                .annotate(
+                    n=Count("id"),
+                    last=Max("entered_at"),
+                    supporters=Count(
+                        "id",
+                        filter=Q(
+                            Exists(
+                                PollSupporter.objects.filter(
+                                    voter_id=OuterRef("voter_id")
+                                )
+                            )
+                        ),
+                    ),
+                )
+            }
+            now = timezone.now()
+            for part_id in chunk:
+                if part_id not in acs:
+                    continue
+                row = marks.get(part_id, {})
+                BoothTally.objects.filter(part_id=part_id).update(
+                    electors=electors.get(part_id, 0),
+                    supporters=supporters.get(part_id, 0),
+                    marked=row.get("n", 0),
+                    supporters_voted=row.get("supporters", 0),
+                    last_mark_at=row.get("last"),
+                    counted_at=now,
+                )
+                done += 1
+    return done
+
+
+def past_turnout_load(*, ac_id: int, text: str) -> int:
+    """Set the booths' turnout at the last comparable election from CSV text with the
+    columns `part_no,turnout_percent` (a header row, then one row per booth). All or
+    nothing: any bad row raises ValidationError naming its line. Returns booths set."""
+    import csv
+    import io
+
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    if not reader.fieldnames or {"part_no", "turnout_percent"} - {
+        name.strip() for name in reader.fieldnames
+    }:
+        raise ValidationError(
+            _("The file needs the columns part_no and turnout_percent.")
+        )
+    parts = dict(Part.objects.filter(ac_id=ac_id).values_list("number", "pk"))
+    values: dict[int, Decimal] = {}
+    problems = []
+    for line, row in enumerate(reader, start=2):
+        number = (row.get("part_no") or "").strip()
+        try:
+            percent = Decimal((row.get("turnout_percent") or "").strip())
+        except ArithmeticError:
+            percent = Decimal(-1)
+        if number not in parts:
+            problems.append(
+                _("Line %(line)d: there is no part %(part)s in this AC.")
+                % {"line": line, "part": number}
+            )
+        elif not Decimal(0) <= percent <= Decimal(100):
+            problems.append(
+                _("Line %(line)d: the turnout must be a percentage from 0 to 100.")
+                % {"line": line}
+            )
+        else:
+            values[parts[number]] = percent.quantize(Decimal("0.1"))
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        BoothTally.objects.bulk_create(
+            [BoothTally(part_id=p, ac_id=ac_id) for p in values],
+            ignore_conflicts=True,
+        )
+        for part_id, percent in values.items():
+            BoothTally.objects.filter(part_id=part_id).update(past_turnout=percent)
+    return len(values)
 
 
 def turnout_enter(*, by: User, part: Part, slot: int, count: int) -> TurnoutEntry:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from boothwise.votingday import views
+from boothwise.votingday import views, views_reports
 
 app_name = "votingday"
 P = "parts/<int:part_id>/"
@@ -17,10 +17,15 @@ urlpatterns = [
     path(P + "incidents/new/", views.incident_report, name="incident-report"),
     path("incidents/", views.incident_list, name="incident-list"),
     path("war-room/", views.war_room, name="war-room"),
+    path("war-room/count/", views.war_room_count, name="war-room-count"),
     path("incidents/<int:incident_id>/", views.incident_detail, name="incident-detail"),
     path(
         "incidents/<int:incident_id>/photo/",
         views.incident_photo,
         name="incident-photo",
     ),
+    path(P + "report/", views_reports.report, name="report"),
+    path(P + "report.csv", views_reports.report_csv, name="report-csv"),
+    path(P + "report.pdf", views_reports.report_pdf, name="report-pdf"),
+    path(P + "slips.pdf", views_reports.slips_pdf, name="slips-pdf"),
 ]

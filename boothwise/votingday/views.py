@@ -15,12 +15,13 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from boothwise.accounts.access import (
@@ -473,20 +474,26 @@ def incident_photo(request: HttpRequest, incident_id: int) -> FileResponse:
 PHOTO_TYPES = {".jpg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
 
 
+def _war_room_parts(request: HttpRequest) -> tuple[object, QuerySet[Part]] | None:
+    """The place (`?ac=` or `?unit=`) and its booths in the user's war-room scope;
+    None when no place was asked for. 404 outside the scope."""
+    user = _user(request)
+    parts = visible(user, WAR_ROOM, Part.objects.all())
+    if request.GET.get("ac"):
+        ac = access_ac(user, request.GET["ac"], action=WAR_ROOM)
+        return ac, parts.filter(ac=ac)
+    if request.GET.get("unit"):
+        unit = access_unit(user, request.GET["unit"], action=WAR_ROOM)
+        return unit, parts.filter(booth__path__startswith=unit.path)
+    return None
+
+
 @require_GET
 def war_room(request: HttpRequest) -> HttpResponse:
     """Every booth of an AC (`?ac=`) or a party unit such as a city (`?unit=`)."""
     user = _user(request)
-    parts = visible(user, WAR_ROOM, Part.objects.all())
-    place: object
-    if request.GET.get("ac"):
-        place = access_ac(user, request.GET["ac"], action=WAR_ROOM)
-        parts = parts.filter(ac=place)
-    elif request.GET.get("unit"):
-        unit = access_unit(user, request.GET["unit"], action=WAR_ROOM)
-        place = unit
-        parts = parts.filter(booth__path__startswith=unit.path)
-    else:
+    found = _war_room_parts(request)
+    if found is None:
         scope = scope_for(user, WAR_ROOM)
         if scope.is_empty:
             raise Http404
@@ -499,8 +506,25 @@ def war_room(request: HttpRequest) -> HttpResponse:
             "units": [p.unit for p in scope.posts if p.unit is not None],
         }
         return render(request, "votingday/war_room_index.html", context)
+    place, parts = found
     room = selectors.war_room(parts, timezone.now())
     context = {"room": room, "place": place, "query": request.GET.urlencode()}
     if request.headers.get("HX-Request"):
         return render(request, "votingday/_war_room.html", context)
     return render(request, "votingday/war_room.html", context)
+
+
+@require_POST
+def war_room_count(request: HttpRequest) -> HttpResponse:
+    """Count the place's booths afresh: electors, supporters and marks."""
+    found = _war_room_parts(request)
+    if found is None:
+        raise Http404
+    _place, parts = found
+    done = services.tally_count(list(parts.values_list("pk", flat=True)))
+    messages.success(
+        request,
+        ngettext("%(n)d booth counted again.", "%(n)d booths counted again.", done)
+        % {"n": done},
+    )
+    return redirect(reverse("votingday:war-room") + "?" + request.GET.urlencode())

@@ -46,3 +46,45 @@ class VotingdayTestCase(ApiTestCase):
 
     def login(self, persona: str) -> None:
         self.client.force_login(getattr(self.w, persona))
+
+
+def support(w: Any, part: Part, doors: dict[int, dict[int, int]]) -> None:
+    """Record outreach support answers at `part` (door → {serial: level 1–5}), as the
+    booth's committee member Chetan, in a campaign over Ajmer city."""
+    import datetime
+
+    from boothwise.outreach import services as outreach
+    from boothwise.outreach.models import Campaign
+    from boothwise.outreach.selectors import current_version
+
+    today = timezone.localdate()
+    campaign = Campaign.objects.filter(name="समर्थन").first() or (
+        outreach.campaign_create(
+            by=w.dev,
+            name="समर्थन",
+            starts_on=today - datetime.timedelta(days=10),
+            ends_on=today + datetime.timedelta(days=10),
+            units=[w.ajmer_city],
+        )
+    )
+    version = current_version(campaign)
+    result = outreach.visits_sync(
+        by=w.chetan,
+        items=[
+            outreach.VisitIn(
+                client_uuid=uuid.uuid4(),
+                campaign_id=campaign.pk,
+                part_id=part.pk,
+                serial_no=door,
+                outcome="met",
+                at=timezone.now() - datetime.timedelta(hours=1),
+                survey_version_id=version.pk,
+                answers=[
+                    outreach.AnswerIn(serial, "support", level)
+                    for serial, level in levels.items()
+                ],
+            )
+            for door, levels in doors.items()
+        ],
+    )
+    assert all(r.status == "accepted" for r in result.results), result

@@ -1,18 +1,20 @@
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import uuid
 from unittest import mock
 
+from django.db import connection
+from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from boothwise.geography.models import Part
 from boothwise.votingday import selectors
-from boothwise.votingday.models import Incident, VotedMark
-from boothwise.votingday.services import MarkIn, marks_record
-from boothwise.votingday.tests.helpers import VotingdayTestCase
+from boothwise.votingday.models import BoothTally, Incident, VotedMark
+from boothwise.votingday.services import MarkIn, mark_undo, marks_record
+from boothwise.votingday.tests.helpers import VotingdayTestCase, support
 
 
 class WarRoomTests(VotingdayTestCase):
@@ -52,7 +54,8 @@ class WarRoomTests(VotingdayTestCase):
 
     def test_every_booth_of_the_ac_with_turnout_silence_and_incidents(self):
         self.login("arun")
-        response = self.client.get(self.url(ac=self.w.ac100.pk))
+        with mock.patch.object(selectors, "is_polling", return_value=True):
+            response = self.client.get(self.url(ac=self.w.ac100.pk))
         room = response.context["room"]
         rows = {r.part.number: r for r in room.rows}
         self.assertEqual(set(rows), {"1", "2", "19A"})
@@ -81,17 +84,98 @@ class WarRoomTests(VotingdayTestCase):
         room = self.client.get(self.url(ac=self.w.ac100.pk)).context["room"]
         self.assertEqual({r.part.number for r in room.rows}, {"1", "2"})
 
-    def test_a_mismatch_between_screen_and_raw_marks_raises_the_alert(self):
-        real = selectors.war_room
-
-        def broken(parts, now):
-            return dataclasses.replace(real(parts, now), raw_marks=99)
-
+    def test_no_booth_is_silent_outside_polling_hours(self):
         self.login("arun")
-        with mock.patch.object(selectors, "war_room", broken):
+        with mock.patch.object(selectors, "is_polling", return_value=False):
             response = self.client.get(self.url(ac=self.w.ac100.pk))
-        self.assertContains(response, "the raw count is 99")
+        self.assertFalse(any(r.silent for r in response.context["room"].rows))
+        self.assertContains(response, "outside polling hours")
+        self.assertNotContains(response, "booths silent 45 min")
+        zone = timezone.get_current_timezone()
+        day = timezone.localdate()
+
+        def at(hour, minute=0):
+            return datetime.datetime.combine(
+                day, datetime.time(hour, minute), tzinfo=zone
+            )
+
+        self.assertEqual(
+            [selectors.is_polling(at(h, m)) for h, m in ((6, 0), (7, 40), (7, 45))],
+            [False, False, True],
+        )
+        self.assertEqual(
+            [selectors.is_polling(at(h, m)) for h, m in ((13, 0), (17, 59), (18, 0))],
+            [True, True, False],
+        )
+
+    def test_a_mismatch_between_tallies_and_raw_marks_raises_the_alert(self):
+        self.login("arun")
+        self.client.get(self.url(ac=self.w.ac100.pk))  # counts the booths
+        BoothTally.objects.filter(part_id=self.part.pk).update(marked=F("marked") + 95)
+        response = self.client.get(self.url(ac=self.w.ac100.pk))
+        self.assertContains(response, "add up to 99 marks but the raw count is 4")
         self.assertContains(response, 'data-reconciled="0"')
+        # Counting again from the raw marks mends it, and says so.
+        response = self.client.post(
+            reverse("votingday:war-room-count") + f"?ac={self.w.ac100.pk}",
+            follow=True,
+        )
+        self.assertContains(response, "3 booths counted again.")
+        self.assertContains(response, 'data-reconciled="1"')
+
+    def test_once_counted_the_war_room_reads_no_voter_or_mark_rows(self):
+        self.login("arun")
+        self.client.get(self.url(ac=self.w.ac100.pk))
+        marks_record(
+            by=self.w.chetan,
+            items=[MarkIn(uuid.uuid4(), self.part.pk, 4, "desk", timezone.now())],
+        )
+        with CaptureQueriesContext(connection) as queries:
+            room = self.client.get(self.url(ac=self.w.ac100.pk)).context["room"]
+        self.assertEqual((room.marked, room.tallied, room.raw_marks), (5, 5, 5))
+        touching = [
+            q["sql"]
+            for q in queries.captured_queries
+            if "rolls_voter" in q["sql"] or "votingday_votedmark" in q["sql"]
+        ]
+        # Only the reconciliation's count, which the partial index answers.
+        self.assertEqual(len(touching), 1, touching)
+        self.assertIn("COUNT(*)", touching[0])
+        self.assertNotIn("rolls_voter", touching[0])
+
+    def test_supporters_waiting_follow_marks_and_undo(self):
+        support(self.w, self.part, {4: {4: 5, 5: 4}, 7: {7: 2}})
+        self.login("arun")
+        rows = {
+            r.part.number: r
+            for r in self.client.get(self.url(ac=self.w.ac100.pk)).context["room"].rows
+        }
+        self.assertEqual(rows["1"].supporters_waiting, 2)
+        results = marks_record(
+            by=self.w.chetan,
+            items=[
+                MarkIn(uuid.uuid4(), self.part.pk, s, "desk", timezone.now())
+                for s in (4, 7)
+            ],
+        )
+        tally = BoothTally.objects.get(part_id=self.part.pk)
+        self.assertEqual((tally.marked, tally.supporters_voted), (5, 1))
+        mark_id = results[0].mark_id
+        assert mark_id is not None
+        mark_undo(by=self.w.arun, mark_id=mark_id, reason="wrong serial")
+        tally.refresh_from_db()
+        self.assertEqual((tally.marked, tally.supporters_voted), (4, 0))
+        room = self.client.get(self.url(ac=self.w.ac100.pk)).context["room"]
+        self.assertTrue(room.reconciled)
+        self.assertEqual(room.supporters_waiting, 2)
+
+    def test_counting_again_needs_the_war_room(self):
+        url = reverse("votingday:war-room-count") + f"?ac={self.w.ac100.pk}"
+        for persona in ("zoya", "nobody", "chetan"):
+            self.login(persona)
+            with self.subTest(persona=persona):
+                self.assertEqual(self.client.post(url).status_code, 404)
+        self.assertFalse(BoothTally.objects.exclude(counted_at=None).exists())
 
     def test_outsiders_and_markers_get_nothing(self):
         for persona in ("zoya", "nobody", "chetan", "pooja"):
