@@ -43,19 +43,24 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(url: str, workers: int) -> tuple[subprocess.Popen, int]:
+def start_server(
+    url: str, workers: int, log: Path | None = None
+) -> tuple[subprocess.Popen, int]:
+    """Start gunicorn; its output goes to `log` (appended) when given, else inherited."""
     port = free_port()
     env = dict(
         os.environ,
         DATABASE_URL=url,
         DEBUG="False",
         LOG_LEVEL="ERROR",
-        SECRET_KEY=secrets.token_urlsafe(50),
+        # The bench's own key when it signs sessions for the server, else a fresh one.
+        SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1",
         DB_CONN_MAX_AGE="600",
         DJANGO_SETTINGS_MODULE="boothwise.settings",
     )
     gunicorn = Path(sys.executable).with_name("gunicorn")
+    output = log.open("ab") if log is not None else None
     server = subprocess.Popen(
         [
             str(gunicorn),
@@ -75,7 +80,11 @@ def start_server(url: str, workers: int) -> tuple[subprocess.Popen, int]:
         cwd=ROOT,
         env=env,
         start_new_session=True,
+        stdout=output,
+        stderr=output,
     )
+    if output is not None:
+        output.close()  # gunicorn holds its own copy
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:

@@ -1,7 +1,8 @@
 """Load-test voting-day marking through real HTTP against PostgreSQL (issue 6).
 
 Run: ``.venv/bin/python bench/votingday_marks.py [--seconds 60] [--clients 64]
-[--batch-size 20] [--workers 4] [--booths 50] [--electors 4000] [--raw-seconds 5]``
+[--batch-size 20] [--workers 4] [--booths 50] [--electors 4000] [--raw-seconds 5]
+[--war-room-pause 1]``
 
 It needs PostgreSQL (``BENCH_DATABASE_URL``, default
 ``postgres://postgres@127.0.0.1:5432/bw_votingday_bench``); the database is dropped and
@@ -15,6 +16,9 @@ commit must be on (the bench refuses to run otherwise and never changes it). Ste
 3. ``--clients`` threads, one keep-alive connection each, start together and for
    ``--seconds`` (at most 900) post batches of ``--batch-size`` marks of distinct,
    not yet marked serials of their booth to POST /api/v1/votingday/marks.
+   Meanwhile the city president's war room of every booth (the htmx partial the page
+   polls) is fetched every ``--war-room-pause`` seconds; its latencies are reported
+   and every answer must reconcile (tallies equal to the raw marks).
 4. A tenth of the batches sent is replayed concurrently: every item must answer with
    its first mark and nothing new may be stored.
 5. The raw engine figure in the same run: a bare loop of 20-row INSERTs, one
@@ -33,6 +37,7 @@ import http.client
 import io
 import json
 import os
+import secrets
 import signal
 import sys
 import threading
@@ -145,7 +150,79 @@ def build_world(booths: int, electors: int, clients: int) -> dict:
         serials = [s for s in range(1, electors + 1) if (s - 1) % of == share]
         token = api_token_create(user=user, name="bench")[1]
         result.append({"token": token, "part_id": booth.part_id, "serials": serials})
-    return {"clients": result}
+    return {"clients": result, "city_id": city.pk}
+
+
+def war_room_cookie(city_id: int) -> str:
+    """A signed-in session of the bench city's president, who watches its war room."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils import timezone
+
+    from boothwise.accounts.models import User
+    from boothwise.organisation.models import Person, PostType, Unit
+    from boothwise.organisation.services import post_appoint
+
+    city = Unit.objects.get(pk=city_id)
+    user = User.objects.create_user(username="bench-war-room", password=None)
+    person = Person.objects.create(name="युद्ध कक्ष", unit=city, user=user)
+    post_appoint(
+        by=None,
+        person=person,
+        post_type=PostType.CITY_PRESIDENT,
+        unit=city,
+        start_date=timezone.localdate() - timedelta(days=100),
+    )
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+class WarRoomWatch:
+    """Refreshes the city's war room (the htmx partial the page polls) while the
+    marking load runs; keeps latencies and whether each answer reconciled."""
+
+    def __init__(self, port: int, city_id: int, cookie: str, pause: float) -> None:
+        self.path = f"/votingday/war-room/?unit={city_id}"
+        self.headers = {"Cookie": cookie, "HX-Request": "true", "Accept-Language": "en"}
+        self.port = port
+        self.pause = pause
+        self.latencies: list[float] = []
+        self.unreconciled = 0
+        self.errors: list[str] = []
+        self.booths = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def get(self) -> bytes:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            t0 = time.perf_counter()
+            conn.request("GET", self.path, headers=self.headers)
+            response = conn.getresponse()
+            body = response.read()
+            elapsed = time.perf_counter() - t0
+        finally:
+            conn.close()
+        if response.status != 200:
+            raise RuntimeError(f"war room answered HTTP {response.status}")
+        self.latencies.append(elapsed)
+        return body
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            try:
+                body = self.get()
+            except Exception as error:  # noqa: BLE001 - counted and reported
+                self.errors.append(str(error))
+            else:
+                self.booths = body.count(b"data-part=")
+                self.unreconciled += b'data-reconciled="1"' not in body
+            self.stop.wait(self.pause)
 
 
 class Client:
@@ -416,6 +493,7 @@ def main() -> None:
     parser.add_argument("--booths", type=int, default=50)
     parser.add_argument("--electors", type=int, default=4000)
     parser.add_argument("--raw-seconds", type=float, default=5)
+    parser.add_argument("--war-room-pause", type=float, default=1.0)
     args = parser.parse_args()
     if not 0 < args.seconds <= MAX_SECONDS:
         sys.exit(f"--seconds must be in (0, {MAX_SECONDS}]")
@@ -436,6 +514,8 @@ def main() -> None:
     if sync != "on":
         sys.exit(f"synchronous_commit is {sync!r}; the bench measures it on only")
     os.environ["DATABASE_URL"] = url
+    # Shared with the server, which must read the war-room session signed here.
+    os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "boothwise.settings")
     import django
 
@@ -450,12 +530,19 @@ def main() -> None:
     )
     from boothwise.votingday.models import VotedMark
 
+    cookie = war_room_cookie(world["city_id"])
     server, port = start_server(url, args.workers)
     try:
         warm_up(port, clients, args.workers)
+        watch = WarRoomWatch(port, world["city_id"], cookie, args.war_room_pause)
+        watch.get()  # the first view counts the booths once
+        watch.latencies.clear()
+        watch.thread.start()
         tally, seconds = run_load(
             port, clients, args.batch_size, args.seconds, deadline
         )
+        watch.stop.set()
+        watch.thread.join(timeout=60)
         fresh = len(tally.accepted) - tally.already
         http_rate = report(
             f"{args.clients} clients for {args.seconds:.0f} s, batches of "
@@ -476,6 +563,14 @@ def main() -> None:
                 "  WARNING: some clients ran out of serials before the time was up, so"
                 " the load thinned out; use more --electors or --booths"
             )
+        print(
+            f"\nwar room of {watch.booths} booths, refreshed every "
+            f"{args.war_room_pause:g} s during the load: {len(watch.latencies)} "
+            f"answers, p50 {percentile(watch.latencies, 50) * 1000:.0f} ms, "
+            f"p95 {percentile(watch.latencies, 95) * 1000:.0f} ms, "
+            f"p99 {percentile(watch.latencies, 99) * 1000:.0f} ms; "
+            f"{watch.unreconciled} not reconciled, {len(watch.errors)} errors"
+        )
         stored_before = VotedMark.objects.count()
         replay = tally.sent[::10]
         latencies, same, other, wall = run_replay(port, clients, replay)
@@ -527,6 +622,8 @@ def main() -> None:
         and other == 0
         and not tally.errors
         and tally.rejected == 0
+        and watch.unreconciled == 0
+        and not watch.errors
     )
     print(
         "every accepted mark stored exactly once; the replay stored nothing"

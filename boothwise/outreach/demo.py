@@ -167,7 +167,7 @@ def _ensure_roll(parts: list[Part], seed: int) -> tuple[int, str]:
     return count, ""
 
 
-def _field_user(person: Person) -> User:
+def field_user(person: Person) -> User:
     """The person's login, or a new one that cannot sign in (the demo's field staff)."""
     existing = User.objects.filter(person__pk=person.pk).first()
     if existing is not None:
@@ -408,7 +408,7 @@ def _booth(sim: _Simulator, city_user: User, part: Part, quirk: str) -> None:
             serial_to=post.serial_to,
         )
         covered_to = max(covered_to, post.serial_to)
-        worker = _field_user(post.person)
+        worker = field_user(post.person)
         doors = walk_list(worker, campaign, part)
         sim.walk(worker, part, doors, quirk if i == 0 else "")
     if team:
@@ -416,9 +416,9 @@ def _booth(sim: _Simulator, city_user: User, part: Part, quirk: str) -> None:
         president = team[0]
         first, _last = page_range(page_of(covered_to) + 1)
         doors = [d for d in everyone if first <= d.serial_no < first + 60]
-        sim.walk(_field_user(president.person), part, doors)
+        sim.walk(field_user(president.person), part, doors)
         if len(team) > 1:
-            asker = _field_user(team[-1].person)
+            asker = field_user(team[-1].person)
             # A worker asks for the next free page; the booth has it to decide.
             with contextlib.suppress(ValidationError):
                 assignment_request(
@@ -434,12 +434,12 @@ def booth_reader(part: Part) -> User:
         .first()
     )
     if post is not None:
-        return _field_user(post.person)
+        return field_user(post.person)
     page = (
         Post.objects.filter(worker_posts_q(part)).select_related("person__user").first()
     )
     assert page is not None
-    return _field_user(page.person)
+    return field_user(page.person)
 
 
 def _followups(sim: _Simulator) -> int:
