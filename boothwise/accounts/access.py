@@ -90,7 +90,10 @@ def scope_for(user: AnyUser, action: Action) -> Scope:
         if post.unit is None:
             continue
         if post.unit.level == Unit.Level.BOOTH and post.unit.part_id is not None:
+            # A booth is a leaf of the tree: its part says all its path would, and
+            # filters on part ids need no lookup of the units under a path.
             part_ids.add(post.unit.part_id)
+            continue
         unit_paths.append(post.unit.path)
     return Scope(
         unit_paths=_outermost(unit_paths),

@@ -172,7 +172,7 @@ class PartRollTests(RollPagesTestCase):
 
     def test_households_relatives_profile_and_first_time_voters(self):
         self.login("chetan")
-        with self.assertNumQueries(10):
+        with self.assertNumQueries(8):
             response = self.client.get(self.url())
         roll = response.context["roll"]
         sankhla = roll.households[0]
@@ -304,7 +304,7 @@ class VoterPageTests(RollPagesTestCase):
 
     def test_details_household_and_verification_form(self):
         self.login("chetan")
-        with self.assertNumQueries(14):
+        with self.assertNumQueries(9):
             response = self.client.get(self.url(self.rakesh))
         self.assertContains(response, "ABC1234501")
         self.assertContains(response, "मोहन लाल सांखला")
@@ -672,7 +672,7 @@ class ClaimsTests(RollPagesTestCase):
 
     def test_page_lists_latest_findings_grouped_with_counts(self):
         self.login("chetan")
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(7):
             response = self.client.get(reverse("rolls:claims"), {"part": self.part.pk})
         self.assertEqual(
             response.context["counts"],
