@@ -25,3 +25,12 @@ def _english_messages():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the war room keeps its reconciliation)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

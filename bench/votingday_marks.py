@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python bench/votingday_marks.py [--seconds 60] [--clients 64]
 [--batch-size 20] [--workers 4] [--booths 50] [--electors 4000] [--raw-seconds 5]
-[--war-room-pause 1]``
+[--war-room-pause 1] [--war-room-workers 1]``
 
 It needs PostgreSQL (``BENCH_DATABASE_URL``, default
 ``postgres://postgres@127.0.0.1:5432/bw_votingday_bench``); the database is dropped and
@@ -17,8 +17,10 @@ commit must be on (the bench refuses to run otherwise and never changes it). Ste
    ``--seconds`` (at most 900) post batches of ``--batch-size`` marks of distinct,
    not yet marked serials of their booth to POST /api/v1/votingday/marks.
    Meanwhile the city president's war room of every booth (the htmx partial the page
-   polls) is fetched every ``--war-room-pause`` seconds; its latencies are reported
-   and every answer must reconcile (tallies equal to the raw marks).
+   polls) is fetched every ``--war-room-pause`` seconds from a second gunicorn of
+   ``--war-room-workers`` workers (pages on their own pool, as a deployment routes
+   them; 0 puts them in line with the marks); its latencies are reported and every
+   answer must reconcile (tallies equal to the raw marks).
 4. A tenth of the batches sent is replayed concurrently: every item must answer with
    its first mark and nothing new may be stored.
 5. The raw engine figure in the same run: a bare loop of 20-row INSERTs, one
@@ -130,7 +132,9 @@ def build_world(booths: int, electors: int, clients: int) -> dict:
     )
     today = timezone.localdate()
     # Client d marks at booth d % booths; the clients of one booth share its serials
-    # out round-robin, so no two clients ever send the same elector.
+    # out round-robin, so no two clients ever send the same elector. With fewer
+    # clients than booths, client d also holds a post at every booth b with
+    # b % clients == d and moves on to it (`more`) when its first booth is done.
     per_booth = [len(range(b, clients, booths)) for b in range(booths)]
     result = []
     for d in range(clients):
@@ -139,17 +143,28 @@ def build_world(booths: int, electors: int, clients: int) -> dict:
         person = Person.objects.create(
             name=f"मतदान कार्यकर्ता {d}", unit=booth, user=user
         )
-        post_appoint(
-            by=None,
-            person=person,
-            post_type=PostType.BOOTH_MEMBER,
-            unit=booth,
-            start_date=today - timedelta(days=100),
-        )
+        extra = list(range(d + clients, booths, clients)) if clients < booths else []
+        for unit in [booth, *(units[b] for b in extra)]:
+            post_appoint(
+                by=None,
+                person=person,
+                post_type=PostType.BOOTH_MEMBER,
+                unit=unit,
+                start_date=today - timedelta(days=100),
+            )
         share, of = d // booths, per_booth[d % booths]
         serials = [s for s in range(1, electors + 1) if (s - 1) % of == share]
         token = api_token_create(user=user, name="bench")[1]
-        result.append({"token": token, "part_id": booth.part_id, "serials": serials})
+        result.append(
+            {
+                "token": token,
+                "part_id": booth.part_id,
+                "serials": serials,
+                "more": [
+                    (units[b].part_id, list(range(1, electors + 1))) for b in extra
+                ],
+            }
+        )
     return {"clients": result, "city_id": city.pk}
 
 
@@ -319,13 +334,17 @@ def run_load(
 
     def client_run(index: int, spec: dict) -> None:
         client = Client(port, spec["token"])
-        serials = spec["serials"]
+        booths = [(spec["part_id"], spec["serials"]), *spec.get("more", [])]
+        batches = (
+            [item(part_id, s) for s in serials[i : i + batch_size]]
+            for part_id, serials in booths
+            for i in range(0, len(serials), batch_size)
+        )
         barrier.wait()
         try:
-            for i in range(0, len(serials), batch_size):
+            for batch in batches:
                 if time.monotonic() >= min(stop_at[0], deadline):
                     return
-                batch = [item(spec["part_id"], s) for s in serials[i : i + batch_size]]
                 try:
                     elapsed, body = client.post(batch)
                 except Exception as error:  # noqa: BLE001 - counted and reported
@@ -494,6 +513,7 @@ def main() -> None:
     parser.add_argument("--electors", type=int, default=4000)
     parser.add_argument("--raw-seconds", type=float, default=5)
     parser.add_argument("--war-room-pause", type=float, default=1.0)
+    parser.add_argument("--war-room-workers", type=int, default=1)
     args = parser.parse_args()
     if not 0 < args.seconds <= MAX_SECONDS:
         sys.exit(f"--seconds must be in (0, {MAX_SECONDS}]")
@@ -532,9 +552,16 @@ def main() -> None:
 
     cookie = war_room_cookie(world["city_id"])
     server, port = start_server(url, args.workers)
+    # Pages for people (the war room) on their own small pool, as a deployment would
+    # route them, so they never wait in line behind thousands of devices' batches.
+    pages, pages_port = (
+        start_server(url, args.war_room_workers)
+        if args.war_room_workers
+        else (None, port)
+    )
     try:
         warm_up(port, clients, args.workers)
-        watch = WarRoomWatch(port, world["city_id"], cookie, args.war_room_pause)
+        watch = WarRoomWatch(pages_port, world["city_id"], cookie, args.war_room_pause)
         watch.get()  # the first view counts the booths once
         watch.latencies.clear()
         watch.thread.start()
@@ -564,7 +591,13 @@ def main() -> None:
                 " the load thinned out; use more --electors or --booths"
             )
         print(
-            f"\nwar room of {watch.booths} booths, refreshed every "
+            f"\nwar room of {watch.booths} booths ("
+            + (
+                f"own pool of {args.war_room_workers} workers"
+                if args.war_room_workers
+                else "same workers as the marks"
+            )
+            + f"), refreshed every "
             f"{args.war_room_pause:g} s during the load: {len(watch.latencies)} "
             f"answers, p50 {percentile(watch.latencies, 50) * 1000:.0f} ms, "
             f"p95 {percentile(watch.latencies, 95) * 1000:.0f} ms, "
@@ -589,6 +622,8 @@ def main() -> None:
         )
     finally:
         stop_server(server)
+        if pages is not None:
+            stop_server(pages)
     signal.alarm(0)
 
     marks = VotedMark.objects.count()

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Min, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from boothwise.accounts.access import scope_for, visible
@@ -333,6 +336,16 @@ class BoothRow:
     open_incidents: int
     oldest_incident: datetime.datetime | None
     past_turnout: Decimal | None = None
+    # For the page, made once per row here rather than by template tags per row.
+    label: str = ""
+    turnout_url: str = ""
+    report_url: str = ""
+    last_mark_hm: str = ""
+    oldest_incident_min: int = 0
+
+    @property
+    def part_id(self) -> int:
+        return self.part.pk
 
     @property
     def percent(self) -> float:
@@ -359,6 +372,7 @@ class WarRoom:
     # the standing marks counted from the marks' own index.
     tallied: int
     raw_marks: int
+    checked_at: datetime.datetime
     counted_at: datetime.datetime | None
     polling: bool = True
 
@@ -404,9 +418,12 @@ def war_room(
         .annotate(n=Count("id"), oldest=Min("reported_at"))
     }
     rows = []
+    turnout_url = reverse("votingday:turnout", args=[0]).replace("/0/", "/{}/")
+    report_url = reverse("votingday:report", args=[0]).replace("/0/", "/{}/")
     for part in part_list:
         t = tallies.get(part.pk) or BoothTally(part=part, ac_id=part.ac_id)
         i = incidents.get(part.pk, {})
+        oldest = i.get("oldest")
         rows.append(
             BoothRow(
                 part=part,
@@ -419,9 +436,20 @@ def war_room(
                 open_incidents=i.get("n", 0),
                 oldest_incident=i.get("oldest"),
                 past_turnout=t.past_turnout,
+                label=f"{part.ac.number}/{part.number} {part.name}",
+                turnout_url=turnout_url.format(part.pk),
+                report_url=report_url.format(part.pk),
+                last_mark_hm=(
+                    timezone.localtime(t.last_mark_at).strftime("%H:%M")
+                    if t.last_mark_at
+                    else ""
+                ),
+                oldest_incident_min=(
+                    int((now - oldest).total_seconds() // 60) if oldest else 0
+                ),
             )
         )
-    tallied, raw = _reconcile(ids)
+    tallied, raw, checked_at = reconcile(ids, now)
     counted = [t.counted_at for t in tallies.values() if t.counted_at is not None]
     return WarRoom(
         rows=rows,
@@ -432,9 +460,38 @@ def war_room(
         open_incidents=sum(r.open_incidents for r in rows),
         tallied=tallied,
         raw_marks=raw,
+        checked_at=checked_at,
         counted_at=min(counted) if counted else None,
         polling=polling,
     )
+
+
+RECONCILE_EVERY = 60  # seconds
+
+
+def _reconcile_key(part_ids: list[int]) -> str:
+    digest = hashlib.sha1(",".join(map(str, sorted(part_ids))).encode()).hexdigest()
+    return f"votingday:reconcile:{digest}"
+
+
+def reconcile(
+    part_ids: list[int], now: datetime.datetime
+) -> tuple[int, int, datetime.datetime]:
+    """The reconciliation of these booths, (tallied, raw, when checked), at most
+    RECONCILE_EVERY seconds old: counting every standing mark of a large AC costs more
+    than the rest of the war room, and the screen refreshes every 15 s."""
+    key = _reconcile_key(part_ids)
+    found = cache.get(key)
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    tallied, raw = _reconcile(part_ids)
+    cache.set(key, (tallied, raw, now), RECONCILE_EVERY)
+    return tallied, raw, now
+
+
+def reconcile_forget(part_ids: list[int]) -> None:
+    """Check these booths afresh on the next view (after counting them again)."""
+    cache.delete(_reconcile_key(part_ids))
 
 
 def _reconcile(part_ids: list[int]) -> tuple[int, int]:

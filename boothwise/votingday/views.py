@@ -521,7 +521,9 @@ def war_room_count(request: HttpRequest) -> HttpResponse:
     if found is None:
         raise Http404
     _place, parts = found
-    done = services.tally_count(list(parts.values_list("pk", flat=True)))
+    ids = list(parts.values_list("pk", flat=True))
+    done = services.tally_count(ids)
+    selectors.reconcile_forget(ids)
     messages.success(
         request,
         ngettext("%(n)d booth counted again.", "%(n)d booths counted again.", done)
