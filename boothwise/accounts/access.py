@@ -269,6 +269,18 @@ def access_part(user: AnyUser, part_id: Any, *, action: Action) -> Part:
     return _access(user, action, Part.objects.select_related("ac", "booth"), part_id)
 
 
+def access_part_any(
+    user: AnyUser, part_id: Any, *actions: Action
+) -> tuple[Part, Action]:
+    """The part and the first of `actions` that lets `user` at it; 404 if none does."""
+    for action in actions:
+        try:
+            return access_part(user, part_id, action=action), action
+        except Http404:
+            continue
+    raise Http404
+
+
 def access_ac(user: AnyUser, ac_id: Any, *, action: Action) -> AssemblyConstituency:
     queryset = AssemblyConstituency.objects.select_related("state", "pc")
     return _access(user, action, queryset, ac_id)

@@ -6,6 +6,7 @@ import datetime
 import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
@@ -189,28 +190,34 @@ class SupportersView:
     voted: int
 
 
+def newest_support(
+    answers: QuerySet[Answer], *fields: str
+) -> dict[int, tuple[Any, ...]]:
+    """voter id → (level, *fields) of the newest of `answers` that carries a support
+    level (1–5): the one rule for "what this voter said last"."""
+    newest: dict[int, tuple[Any, ...]] = {}
+    for voter_id, choice, *rest in answers.order_by(
+        "voter_id", "-at", "-id"
+    ).values_list("voter_id", "choice", *fields):
+        if voter_id not in newest and choice.isdigit():
+            newest[voter_id] = (int(choice), *rest)
+    return newest
+
+
 def latest_support(user: User, part: Part, action: Action = MARK) -> dict[int, int]:
     """voter id → the latest support level (1–5) recorded for them, within the scope
     of `action`."""
-    answers = (
-        visible(
-            user,
-            action,
-            Answer.objects.filter(
-                ac_id=part.ac_id,
-                part=part,
-                kind=Question.Kind.SUPPORT,
-                voter__isnull=False,
-            ),
-        )
-        .order_by("voter_id", "-at", "-id")
-        .values_list("voter_id", "choice")
+    answers = visible(
+        user,
+        action,
+        Answer.objects.filter(
+            ac_id=part.ac_id,
+            part=part,
+            kind=Question.Kind.SUPPORT,
+            voter__isnull=False,
+        ),
     )
-    latest: dict[int, int] = {}
-    for voter_id, choice in answers:
-        if voter_id not in latest and choice.isdigit():
-            latest[voter_id] = int(choice)
-    return latest
+    return {voter: row[0] for voter, row in newest_support(answers).items()}
 
 
 def supporters(user: User, part: Part) -> SupportersView:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import csv
 import datetime
+import io
 import re
 import uuid
 from collections.abc import Sequence
@@ -380,6 +382,7 @@ def tally_count(part_ids: Sequence[int]) -> int:
     either counted here or added after; nothing is counted twice. Returns booths done.
     """
     from boothwise.outreach.models import Answer, Question
+    from boothwise.votingday.selectors import newest_support
 
     ids = sorted(set(part_ids))
     done = 0
@@ -404,18 +407,17 @@ def tally_count(part_ids: Sequence[int]) -> int:
                 .annotate(n=Count("id"))
                 .values_list("part_id", "n")
             )
-            latest: dict[int, tuple[int, int, int, str]] = {}
-            for voter_id, ac_id, part_id, serial_no, choice in (
+            latest = newest_support(
                 Answer.objects.filter(
                     part_id__in=chunk,
                     kind=Question.Kind.SUPPORT,
                     voter__isnull=False,
                     voter__status=Voter.Status.ON_ROLL,
-                )
-                .order_by("voter_id", "-at", "-id")
-                .values_list("voter_id", "ac_id", "part_id", "serial_no", "choice")
-            ):
-                latest.setdefault(voter_id, (ac_id, part_id, serial_no, choice))
+                ),
+                "ac_id",
+                "part_id",
+                "serial_no",
+            )
             PollSupporter.objects.filter(part_id__in=chunk).delete()
             PollSupporter.objects.bulk_create(
                 PollSupporter(
@@ -423,10 +425,10 @@ def tally_count(part_ids: Sequence[int]) -> int:
                     ac_id=ac_id,
                     part_id=part_id,
                     serial_no=serial_no,
-                    level=int(choice),
+                    level=level,
                 )
-                for voter_id, (ac_id, part_id, serial_no, choice) in latest.items()
-                if choice.isdigit() and int(choice) >= 4
+                for voter_id, (level, ac_id, part_id, serial_no) in latest.items()
+                if level >= 4
             )
             supporters = dict(
                 PollSupporter.objects.filter(part_id__in=chunk)
@@ -476,9 +478,6 @@ def past_turnout_load(*, ac_id: int, text: str) -> int:
     """Set the booths' turnout at the last comparable election from CSV text with the
     columns `part_no,turnout_percent` (a header row, then one row per booth). All or
     nothing: any bad row raises ValidationError naming its line. Returns booths set."""
-    import csv
-    import io
-
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     if not reader.fieldnames or {"part_no", "turnout_percent"} - {
         name.strip() for name in reader.fieldnames

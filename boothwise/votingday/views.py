@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from boothwise.accounts.access import (
     access_ac,
     access_part,
+    access_part_any,
     access_unit,
     scope_for,
     visible,
@@ -57,16 +58,6 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
-def _part(request: HttpRequest, part_id: int, *actions: Action) -> tuple[Part, Action]:
-    """The part, if in the user's scope for the first of `actions` that allows it."""
-    for action in actions:
-        try:
-            return access_part(request.user, part_id, action=action), action
-        except Http404:
-            continue
-    raise Http404
-
-
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     user = _user(request)
@@ -94,7 +85,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def mark(request: HttpRequest, part_id: int) -> HttpResponse:
     user = _user(request)
-    part, action = _part(request, part_id, MARK, SUPERVISE)
+    part, action = access_part_any(request.user, part_id, MARK, SUPERVISE)
     can_mark = action == MARK
     results: list[services.MarkResult] = []
     candidates: list[object] = []
@@ -216,7 +207,7 @@ def mark_undo(request: HttpRequest, part_id: int, mark_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def turnout(request: HttpRequest, part_id: int) -> HttpResponse:
     user = _user(request)
-    part, action = _part(request, part_id, MARK, WAR_ROOM)
+    part, action = access_part_any(request.user, part_id, MARK, WAR_ROOM)
     can_enter = action == MARK
     form = TurnoutForm()
     if request.method == "POST":

@@ -12,14 +12,14 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from boothwise.accounts.access import access_part, visible
+from boothwise.accounts.access import access_part, access_part_any, visible
 from boothwise.accounts.models import User
 from boothwise.accounts.permissions import Action
 from boothwise.core.audit import audit_record
@@ -56,16 +56,6 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
-def _viewable_part(request: HttpRequest, part_id: int) -> tuple[Part, Action]:
-    """The part and the action that lets the user in, as for the turnout page."""
-    for action in (MARK, WAR_ROOM):
-        try:
-            return access_part(request.user, part_id, action=action), action
-        except Http404:
-            continue
-    raise Http404
-
-
 def _audit(user: User, part: Part, what: str, **data: Any) -> None:
     """Every export is audited: who took which list of which booth, how many rows."""
     audit_record(
@@ -85,7 +75,7 @@ def _file_stem(part: Part, what: str) -> str:
 @require_GET
 def report(request: HttpRequest, part_id: int) -> HttpResponse:
     user = _user(request)
-    part, action = _viewable_part(request, part_id)
+    part, action = access_part_any(user, part_id, MARK, WAR_ROOM)
     context = {
         "part": part,
         "report": reports.booth_report(user, part, action),

@@ -6,6 +6,7 @@ Parts 100/2, 101/1 and 50/1 (Zoya's Jaipur booth) have electors 1 and 2.
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from typing import Any
 
@@ -48,11 +49,15 @@ class VotingdayTestCase(ApiTestCase):
         self.client.force_login(getattr(self.w, persona))
 
 
-def support(w: Any, part: Part, doors: dict[int, dict[int, int]]) -> None:
+def support(
+    w: Any,
+    part: Part,
+    doors: dict[int, dict[int, int]],
+    at: datetime.datetime | None = None,
+) -> None:
     """Record outreach support answers at `part` (door → {serial: level 1–5}), as the
-    booth's committee member Chetan, in a campaign over Ajmer city."""
-    import datetime
-
+    booth's committee member Chetan, in a campaign over Ajmer city; visited at `at`
+    (default an hour ago)."""
     from boothwise.outreach import services as outreach
     from boothwise.outreach.models import Campaign
     from boothwise.outreach.selectors import current_version
@@ -77,7 +82,7 @@ def support(w: Any, part: Part, doors: dict[int, dict[int, int]]) -> None:
                 part_id=part.pk,
                 serial_no=door,
                 outcome="met",
-                at=timezone.now() - datetime.timedelta(hours=1),
+                at=at or timezone.now() - datetime.timedelta(hours=1),
                 survey_version_id=version.pk,
                 answers=[
                     outreach.AnswerIn(serial, "support", level)

@@ -28,15 +28,13 @@ from boothwise.core.browser import chromium, chromium_path
 from boothwise.core.models import AuditEvent
 from boothwise.core.pdf import pdf_words
 from boothwise.geography.models import Part
-from boothwise.outreach import services as outreach
-from boothwise.outreach.selectors import current_version
 from boothwise.outreach.tests.helpers import load_roll
 from boothwise.rolls.models import Voter
 from boothwise.test import PASSWORD, build_world
 from boothwise.votingday import services
 from boothwise.votingday.models import VotedMark
 from boothwise.votingday.services import MarkIn, marks_record
-from boothwise.votingday.tests.helpers import VotingdayTestCase
+from boothwise.votingday.tests.helpers import VotingdayTestCase, support
 
 PARTY = "Jan Seva Party"
 _REQUIRED = os.environ.get("BOOTHWISE_REQUIRE_BROWSER") == "True"
@@ -71,31 +69,12 @@ def build_fixture(w, part):
     def at(hour, minute):
         return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=zone)
 
-    campaign = outreach.campaign_create(
-        by=w.dev,
-        name="संपर्क",
-        starts_on=day - datetime.timedelta(days=10),
-        ends_on=day + datetime.timedelta(days=10),
-        units=[w.ajmer_city],
+    support(
+        w,
+        part,
+        {1: {1: 5, 2: 4, 3: 2}, 4: {4: 5}},
+        at=at(7, 0) - datetime.timedelta(days=2),
     )
-    version = current_version(campaign)
-    result = outreach.visits_sync(
-        by=w.chetan,
-        items=[
-            outreach.VisitIn(
-                client_uuid=uuid.uuid4(),
-                campaign_id=campaign.pk,
-                part_id=part.pk,
-                serial_no=door,
-                outcome="met",
-                at=at(7, 0) - datetime.timedelta(days=2),
-                survey_version_id=version.pk,
-                answers=[outreach.AnswerIn(s, "support", n) for s, n in levels],
-            )
-            for door, levels in ((1, [(1, 5), (2, 4), (3, 2)]), (4, [(4, 5)]))
-        ],
-    )
-    assert all(r.status == "accepted" for r in result.results), result
     Voter.objects.filter(part=part, serial_no=4).update(
         epic_no="ABC1234567", name_en="Mohan Sankhla"
     )
