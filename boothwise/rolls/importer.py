@@ -45,6 +45,7 @@ import csv
 import hashlib
 import importlib
 import io
+import operator
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -206,6 +207,12 @@ class _Staged:
     lines: list[str]  # COPY text lines for rolls_stage
     part_ids: list[int]
     had_roll: list[int]  # parts that had a roll before this import
+    # Electors of parts without a roll before this import, in COPY text for
+    # rolls_voter, rolls_household and rolls_voterword: nothing to compare, so
+    # they are loaded directly (ids reserved from the tables' sequences).
+    fresh_voters: list[str] = field(default_factory=list)
+    fresh_households: list[str] = field(default_factory=list)
+    fresh_words: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -449,6 +456,7 @@ class _Importer:
         self.batch_size = max(1, batch_size)
         self.progress = progress
         self.stats = stats
+        self.part_ids: dict[tuple[int, str], tuple[int, int]] = {}  # → (id, AC id)
         self.parts: dict[tuple[int, str], Part] = {
             (p.ac_id, p.number): p for p in Part.objects.filter(ac__state=self.state)
         }
@@ -459,12 +467,18 @@ class _Importer:
         self.name_keys: dict[str, list[str]] = {}  # one spelled name → its keys
         self.copy_texts: dict[str, str] = {}
         self.copy_words: dict[tuple[str, str], str] = {}
+        self.sequences: dict[str, str] = {}  # table → its id sequence
+        self.word_patterns: dict[tuple[str, str, int, bool], str] = {}
+        # Households of fresh parts: (part id, section, house key) → id.
+        self.fresh_households: dict[tuple[int, Any, str], int] = {}
+        self.households_loaded: set[int] = set()  # fresh parts whose were read
         self.word_ids: dict[str, int] = {}
         self.had_roll: dict[int, bool] = {}  # part id → had electors before
         self.acs_seen: set[int] = set()
         # Rolls repeat names, house numbers and words a great deal: clean each once.
         self.header: list[str] | None = None
-        self.columns: tuple[int, ...] | None = None  # COLUMNS → header index or -1
+        self.columns: tuple[int, ...] | None = None  # COLUMNS → header index
+        self.getter: Callable[[list[str]], tuple[str, ...]] = operator.itemgetter(0)
         self.cleaned: dict[str, str] = {}
         self.part_numbers: dict[str, str | None] = {}
         self.words_seen: dict[tuple[int, str], str | None] = {}
@@ -599,12 +613,14 @@ class _Importer:
         fields: list[str],
         rejected: list[RejectedRow],
     ) -> _Row | None:
+        width = len(header)
         if self.columns is None or self.header is not header:
             self.header = header
+            # A missing optional column reads the "" appended after the row's fields.
             self.columns = tuple(
-                header.index(name) if name in header else -1 for name in COLUMNS
+                header.index(name) if name in header else width for name in COLUMNS
             )
-        width = len(header)
+            self.getter = operator.itemgetter(*self.columns)
 
         def reject(code: str, reason: str) -> None:
             raw = dict(zip(header, (f.strip() for f in fields), strict=False))
@@ -641,7 +657,7 @@ class _Importer:
             section_text,
             name_en_text,
             relative_en_text,
-        ) = [fields[i].strip() if i >= 0 else "" for i in self.columns]
+        ) = map(str.strip, self.getter([*fields, ""]))
         ac = self.acs.get(int(ac_no)) if ac_no.isdigit() else None
         if ac is None:
             reject(
@@ -802,22 +818,55 @@ class _Importer:
     def _part(self, ac: AssemblyConstituency, number: str) -> Part:
         part = self.parts.get((ac.pk, number))
         if part is None:
-            with transaction.atomic():
-                part = Part.objects.create(
-                    ac=ac,
-                    number=number,
-                    number_int=part_number_int(number),
-                    name=f"Part {number}",
-                )
-                self.ri.parts_created = [
-                    *self.ri.parts_created,
-                    f"{ac.number}/{number}",
-                ]
-                RollImport.objects.filter(pk=self.ri.pk).update(
-                    parts_created=self.ri.parts_created
-                )
-            self.parts[(ac.pk, number)] = part
+            self._create_parts({(ac, number)})
+            part = self.parts[(ac.pk, number)]
         return part
+
+    def _create_parts(self, missing: set[tuple[AssemblyConstituency, str]]) -> None:
+        """Create parts the file names that do not exist, committed and reported."""
+        ordered = sorted(missing, key=lambda m: (m[0].number, part_number_int(m[1])))
+        with transaction.atomic():
+            created = Part.objects.bulk_create(
+                [
+                    Part(
+                        ac=ac,
+                        number=number,
+                        number_int=part_number_int(number),
+                        name=f"Part {number}",
+                    )
+                    for ac, number in ordered
+                ]
+            )
+            self.ri.parts_created = [
+                *self.ri.parts_created,
+                *(f"{ac.number}/{number}" for ac, number in ordered),
+            ]
+            RollImport.objects.filter(pk=self.ri.pk).update(
+                parts_created=self.ri.parts_created
+            )
+        for (ac, number), part in zip(ordered, created, strict=True):
+            self.parts[(ac.pk, number)] = part  # both databases return the ids
+
+    def _place(self, rows: list[_Row]) -> list[tuple[int, int, _Row]]:
+        """(part id, AC id, row) for each row; missing parts are created first."""
+        parts, ids = self.parts, self.part_ids
+        placed: list[tuple[int, int, _Row]] = []
+        missing: list[_Row] = []
+        for row in rows:
+            found = ids.get((row.ac.pk, row.part_no))
+            if found is None:
+                missing.append(row)
+            else:
+                placed.append((*found, row))
+        if not missing:
+            return placed
+        new = {(row.ac, row.part_no) for row in missing}
+        self._create_parts({(ac, n) for ac, n in new if (ac.pk, n) not in parts})
+        for ac, number in new:
+            part = parts[(ac.pk, number)]
+            ids[(ac.pk, number)] = (part.pk, part.ac_id)
+        placed.extend((*ids[(row.ac.pk, row.part_no)], row) for row in missing)
+        return placed
 
     def _word_ids(self, keys: set[str]) -> None:
         """Learn the NameWord ids of new keys (creating the missing words), cached."""
@@ -886,32 +935,135 @@ class _Importer:
                 self.copy_words[(name, name_en)] = cached
         return cached
 
+    def _word_pattern(self, name: str, name_en: str, ac_id: int, rel: bool) -> str:
+        """A name's rolls_voterword COPY lines with ``#`` for the elector's id."""
+        cache_key = (name, name_en, ac_id, rel)
+        cached = self.word_patterns.get(cache_key)
+        if cached is None:
+            ids = self.word_ids
+            flag = "t" if rel else "f"
+            both = dict.fromkeys(self._keys(name) + self._keys(name_en))
+            cached = "".join(f"#\t{ids[k]}\t{ac_id}\t{flag}\n" for k in both)
+            if len(self.word_patterns) < 500_000:
+                self.word_patterns[cache_key] = cached
+        return cached
+
+    def _reserve(self, table: str, count: int) -> list[int]:
+        """``count`` fresh ids from the table's id sequence (never reused)."""
+        if not count:
+            return []
+        with connection.cursor() as cursor:
+            sequence = self.sequences.get(table)
+            if sequence is None:
+                cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+                sequence = self.sequences[table] = cursor.fetchone()[0]
+            cursor.execute(
+                "SELECT array_agg(nextval(%s::regclass)) FROM generate_series(1, %s)",
+                [sequence, count],
+            )
+            ids: list[int] = cursor.fetchone()[0]
+            return ids
+
+    def _stage_fresh(
+        self, placed: list[tuple[int, int, _Row]], staged: _Staged
+    ) -> None:
+        """COPY lines for electors of parts that had no roll before this import.
+
+        A first roll of a part has nothing to compare against: its electors, their
+        households and their words are loaded straight into the tables, as a bare
+        COPY would. Households an interrupted run of this import already wrote for
+        the part are read once and reused.
+        """
+        households = self.fresh_households
+        unread = {part_id for part_id, _ac, _row in placed} - self.households_loaded
+        if unread:
+            for hid, part_id, section, key in Household.objects.filter(
+                part_id__in=unread
+            ).values_list("id", "part_id", "section_no", "house_key"):
+                households[(part_id, section, key)] = hid
+            self.households_loaded |= unread
+        new: dict[tuple[int, Any, str], tuple[int, _Row]] = {}
+        house_keys = []
+        for part_id, ac_id, row in placed:
+            key = house_key(row.values["house_no"])
+            house_keys.append(key)
+            if key:
+                hk = (part_id, row.values["section_no"], key)
+                if hk not in households and hk not in new:
+                    new[hk] = (ac_id, row)
+        text = self._copy_text
+        for pk, (hk, (ac_id, row)) in zip(
+            self._reserve("rolls_household", len(new)), new.items(), strict=True
+        ):
+            households[hk] = pk
+            section = hk[1]
+            staged.fresh_households.append(
+                f"{pk}\t{ac_id}\t{hk[0]}\t"
+                f"{NULL if section is None else section}\t"
+                f"{text(row.values['house_no'])}\t{text(hk[2])}\n"
+            )
+        words, pattern, ri = self._copy_words, self._word_pattern, self.ri.pk
+        voters, voter_words = staged.fresh_voters, staged.fresh_words
+        ids = self._reserve("rolls_voter", len(placed))
+        for pk, key, (part_id, ac_id, row) in zip(ids, house_keys, placed, strict=True):
+            v = row.values
+            section, age = v["section_no"], v["age"]
+            name, name_en = v["name"], v["name_en"]
+            relative, relative_en = v["relative_name"], v["relative_name_en"]
+            household = households[(part_id, section, key)] if key else None
+            voters.append(
+                f"{pk}\t{ac_id}\t{part_id}\t{row.serial_no}\t"
+                f"{NULL if household is None else household}\t"
+                f"{words(name, name_en).partition(TAB)[0]}\t"
+                f"{words(relative, relative_en).partition(TAB)[0]}\t{ri}\t"
+                f"{NULL if section is None else section}\t{text(v['epic_no'])}\t"
+                f"{text(name)}\t{text(name_en)}\t"
+                f"{v['relation_type']}\t{text(relative)}\t"
+                f"{text(relative_en)}\t{text(v['house_no'])}\t"
+                f"{NULL if age is None else age}\t{v['gender']}\ton_roll\n"
+            )
+            voter_id = str(pk)
+            voter_words.append(
+                pattern(name, name_en, ac_id, False).replace("#", voter_id)
+                + pattern(relative, relative_en, ac_id, True).replace("#", voter_id)
+            )
+
     def _stage(self, rows: list[_Row]) -> _Staged:
         """PostgreSQL: the batch as COPY lines for the staging table.
 
-        Missing parts are created here, each committed and reported at once (they are
-        kept even if a later batch fails, and a resumed import finds them).
+        Missing parts are created here, committed and reported at once (they are
+        kept even if a later batch fails, and a resumed import finds them). Electors
+        of parts without an earlier roll skip the staging table (`_stage_fresh`).
         """
-        placed = [(self._part(row.ac, row.part_no), row) for row in rows]
-        staged: list[str] = []  # lines in COPY's text format
+        placed = self._place(rows)
         keys: set[str] = set()
-        for _part, row in placed:
-            v = row.values
-            for text in (
-                v["name"],
-                v["name_en"],
-                v["relative_name"],
-                v["relative_name_en"],
-            ):
-                keys.update(self._keys(text))
+        known = self.copy_words
+        for pair in {
+            pair
+            for _part, _ac, row in placed
+            for pair in (
+                (row.values["name"], row.values["name_en"]),
+                (row.values["relative_name"], row.values["relative_name_en"]),
+            )
+        }:
+            if pair not in known:
+                keys.update(self._keys(pair[0]))
+                keys.update(self._keys(pair[1]))
         self._word_ids(keys)
+        self._learn_had_roll({part_id for part_id, _ac, _row in placed})
+        had_roll = self.had_roll
+        result = _Staged(lines=[], part_ids=[], had_roll=[])
+        fresh = [p for p in placed if not had_roll[p[0]]]
+        if fresh:
+            self._stage_fresh(fresh, result)
+            placed = [p for p in placed if had_roll[p[0]]]
         text, words = self._copy_text, self._copy_words
-        for part, row in placed:
+        for part_id, ac_id, row in placed:
             v = row.values
             section, age = v["section_no"], v["age"]
             name, relative = v["name"], v["relative_name"]
-            staged.append(
-                f"{row.line}\t{part.ac_id}\t{part.pk}\t{row.serial_no}\t"
+            result.lines.append(
+                f"{row.line}\t{ac_id}\t{part_id}\t{row.serial_no}\t"
                 f"{NULL if section is None else section}\t{text(v['epic_no'])}\t"
                 f"{text(name)}\t{text(v['name_en'])}\t"
                 f"{v['relation_type']}\t{text(relative)}\t"
@@ -921,9 +1073,9 @@ class _Importer:
                 f"{words(name, v['name_en'])}\t"
                 f"{words(relative, v['relative_name_en'])}\n"
             )
-        part_ids = sorted({part.pk for part, _row in placed})
-        had_roll = [pk for pk in part_ids if self._had_roll_id(pk)]
-        return _Staged(lines=staged, part_ids=part_ids, had_roll=had_roll)
+        result.part_ids = sorted({part_id for part_id, _ac, _row in placed})
+        result.had_roll = [pk for pk in result.part_ids if had_roll[pk]]
+        return result
 
     def _write_staged(self, rows: list[_Row], staged: _Staged) -> None:
         """PostgreSQL: COPY the batch into a staging table, then let SQL sort it out.
@@ -937,6 +1089,17 @@ class _Importer:
         part_ids, had_roll = staged.part_ids, staged.had_roll
         with connection.cursor() as cursor:
             raw = cursor.cursor
+            for table, columns, lines in (
+                ("rolls_household", FRESH_HOUSEHOLD_COLUMNS, staged.fresh_households),
+                ("rolls_voter", FRESH_VOTER_COLUMNS, staged.fresh_voters),
+                ("rolls_voterword", FRESH_WORD_COLUMNS, staged.fresh_words),
+            ):
+                if lines:
+                    with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                        copy.write("".join(lines))
+            ri.created += len(staged.fresh_voters)
+            if not staged.lines:
+                return
             raw.execute(STAGE_TABLE)  # once per connection
             with raw.copy(f"COPY rolls_stage ({STAGE_COLUMNS}) FROM STDIN") as copy:
                 copy.write("".join(staged.lines))
@@ -954,6 +1117,22 @@ class _Importer:
         if changed_lines:
             wanted = set(changed_lines)
             self._write_rows([row for row in rows if row.line in wanted])
+
+    def _learn_had_roll(self, part_ids: set[int]) -> None:
+        """Fill the had-roll cache for these parts with one query."""
+        unknown = [pk for pk in part_ids if pk not in self.had_roll]
+        if not unknown:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT p FROM unnest(%s::integer[]) p WHERE EXISTS ("
+                "SELECT 1 FROM rolls_voter v WHERE v.part_id = p "
+                "AND v.last_import_id IS DISTINCT FROM %s)",
+                [unknown, self.ri.pk],
+            )
+            had = {pk for (pk,) in cursor.fetchall()}
+        for pk in unknown:
+            self.had_roll[pk] = pk in had
 
     def _had_roll_id(self, part_id: int) -> bool:
         had = self.had_roll.get(part_id)
@@ -1290,6 +1469,13 @@ WITH new AS (
 SELECT count(*) FROM new
 """
 
+FRESH_HOUSEHOLD_COLUMNS = "id, ac_id, part_id, section_no, house_no, house_key"
+FRESH_VOTER_COLUMNS = (
+    "id, ac_id, part_id, serial_no, household_id, name_key, relative_key, "
+    f"last_import_id, {_STAGE_FIELDS}, status"
+)
+FRESH_WORD_COLUMNS = "voter_id, word_id, ac_id, of_relative"
+
 VOTER_COLUMNS = (
     "ac_id",
     "part_id",
@@ -1322,6 +1508,7 @@ def _insert(
 
 
 NULL = "\\N"  # COPY's text format
+TAB = "\t"
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 

@@ -158,12 +158,19 @@ class Voter(models.Model):
 
     # Indexes are few on purpose (a state is 5 crore rows): (part, serial) and
     # (ac, house) lead with the columns the FK indexes would cover, and the EPIC
-    # pattern index (migration 0002) also serves equality.
+    # pattern index (migration 0002) also serves equality. The foreign keys of an
+    # elector carry no database constraint: the importer, the only writer, sets them
+    # from rows it has just read or created, and checking four of them per elector at
+    # every commit cost a third of an import (on_delete still applies in Django).
     ac = models.ForeignKey(
-        AssemblyConstituency, models.PROTECT, related_name="+", db_index=False
+        AssemblyConstituency,
+        models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     part = models.ForeignKey(
-        Part, models.PROTECT, related_name="voters", db_index=False
+        Part, models.PROTECT, related_name="voters", db_index=False, db_constraint=False
     )
     section_no = models.PositiveSmallIntegerField(_("section"), null=True, blank=True)
     serial_no = models.PositiveIntegerField(_("serial number"))
@@ -181,6 +188,7 @@ class Voter(models.Model):
         blank=True,
         related_name="voters",
         db_index=False,
+        db_constraint=False,
     )
     age = models.PositiveSmallIntegerField(_("age"), null=True, blank=True)
     gender = models.CharField(
@@ -198,6 +206,7 @@ class Voter(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
 
     class Meta:

@@ -30,6 +30,7 @@ from boothwise.rolls.models import (
     Voter,
     VoterWord,
 )
+from boothwise.rolls.phonetic import word_keys
 from boothwise.test import BaseTestCase
 
 HEADER = (
@@ -43,6 +44,10 @@ ROWS = [
     "100,1,2,4,ABC1234504,गीता शर्मा,W,राम शर्मा,7,55,F,,",
     "100,2,1,1,ABC1234505,इमरान ख़ान,F,सलीम ख़ान,3A,30,M,Imran Khan,Salim Khan",
 ]
+
+
+def word_keys_of(text: str) -> list[str]:
+    return [key for word in text.split() for key in word_keys(word)]
 
 
 def csv_bytes(*rows: str, header: str = HEADER) -> bytes:
@@ -365,6 +370,64 @@ class RollImportTests(BaseTestCase):
         self.assertEqual(resumed.status, RollImport.Status.DONE)
         self.assertEqual((resumed.created, resumed.rows_done), (10, 11))
         self.assertEqual(Voter.objects.count(), 10)
+
+    def test_first_roll_of_a_part_keeps_households_and_words_across_batches(self):
+        """A first roll is loaded directly on PostgreSQL: batches and a resume agree."""
+        rows = [
+            "100,1,1,1,,राकेश सांखला,F,मोहन लाल,5,42,M,Rakesh Sankhla,",
+            "100,1,1,2,,सीमा सांखला,H,राकेश सांखला,5,38,F,,",
+            "100,1,1,3,,अंकित,F,राकेश,5 ,19,M,,",
+            "100,1,2,4,,गीता,W,राम,5,55,F,,",
+            "100,1,,5,,इमरान ख़ान,F,सलीम ख़ान,3A,30,M,Imran Khan,",
+            "100,1,,6,,सलीम ख़ान,F,अली,3a,60,M,,",
+        ]
+        data = csv_bytes(*rows)
+        real_commit = importer._Importer._commit
+        calls = []
+
+        def failing_commit(self_, batch, *args):
+            calls.append(len(batch))
+            if len(calls) == 2:
+                raise RuntimeError("network gone")
+            return real_commit(self_, batch, *args)
+
+        with (
+            mock.patch.object(importer._Importer, "_commit", failing_commit),
+            self.assertRaises(RuntimeError),
+        ):
+            self.run_import(data, batch_size=2)
+        ri = RollImport.objects.get()
+        self.assertEqual(Voter.objects.count(), 2)
+        resumed = self.run_import(data, batch_size=2, resume=ri)
+        self.assertEqual((resumed.created, resumed.status), (6, RollImport.Status.DONE))
+        # House 5 of section 1 is one household although it spans three batches and
+        # the resume; section 2 and the blank section are other households.
+        first = self.voter("1", 1).household_id
+        self.assertIsNotNone(first)
+        self.assertEqual(
+            [self.voter("1", n).household_id == first for n in range(1, 5)],
+            [True, True, True, False],
+        )
+        self.assertEqual(
+            self.voter("1", 5).household_id, self.voter("1", 6).household_id
+        )
+        self.assertEqual(Household.objects.count(), 3)
+        # Every elector has exactly the word rows of both spellings of both names.
+        for voter in Voter.objects.all():
+            own = {*word_keys_of(voter.name), *word_keys_of(voter.name_en)}
+            rel = {
+                *word_keys_of(voter.relative_name),
+                *word_keys_of(voter.relative_name_en),
+            }
+            stored = {
+                (w.word.key, w.of_relative)
+                for w in VoterWord.objects.filter(voter=voter).select_related("word")
+            }
+            self.assertEqual(
+                stored, {(k, False) for k in own} | {(k, True) for k in rel}
+            )
+            self.assertEqual(voter.name_key, " ".join(word_keys_of(voter.name)))
+        self.assertEqual(self.voter("1", 5).relative_key, self.voter("1", 6).name_key)
 
     def test_resume_refuses_another_file(self):
         ri = self.run_import(csv_bytes(*ROWS))
