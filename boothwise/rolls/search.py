@@ -30,16 +30,17 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, IntegerField, Lookup, OuterRef, Q, QuerySet
 
 from boothwise.accounts.access import AnyUser, Scope, scope_for, visible, voter_scope_q
 from boothwise.accounts.permissions import Action
-from boothwise.geography.models import AssemblyConstituency
 from boothwise.rolls import phonetic
 from boothwise.rolls.models import NameWord, Voter, VoterWord
 
 __all__ = [
+    "acs_with_electors",
     "CANDIDATE_CAP",
     "ParsedQuery",
     "SearchHit",
@@ -50,14 +51,24 @@ __all__ = [
     "voters_search",
 ]
 
-#: At most this many electors reach the ranking stage.
-CANDIDATE_CAP = 800
+#: At most this many electors reach the ranking stage from the name words (twice the
+#: ones fully ranked; reading 800 cost a fifth of a search and found nobody better).
+CANDIDATE_CAP = 400
+#: At most this many electors at the houses a query names (a house number is common
+#: across a state: "12" is in every AC, so the surname must find its house among many).
+HOUSE_CAP = 800
 #: A query word's electors are counted up to this many: past it, a word is "common".
 DRIVER_CAP = 5000
 #: Of those, at most this many, by a cheap first score, get the full alignment.
 RERANK = 200
 #: At most this many vocabulary words per query word go on to the second stage.
 WORDS_PER_QUERY_WORD = 24
+#: Seconds a query word's stage-one answer is kept in the cache. Another server
+#: process sees a new spelling after at most this long; the importing one at once.
+CANDIDATES_TTL = 300
+_CANDIDATES_PREFIX = "rolls.words:"
+_ACS_KEY = "rolls.acs-with-electors"
+_candidates_version = 0
 #: Candidate words this similar to a query word are "close" (see `_query_words`).
 CLOSE = 0.7
 #: pg_trgm's default threshold for ``%``; the portable path applies the same one.
@@ -160,6 +171,7 @@ def word_ids_for(keys: Iterable[str]) -> dict[str, int]:
         ids.update(NameWord.objects.filter(key__in=part).values_list("key", "id"))
     missing = [key for key in ordered if key not in ids]
     if missing:
+        vocabulary_changed()
         NameWord.objects.bulk_create(
             [NameWord(key=key) for key in missing],
             ignore_conflicts=True,
@@ -169,6 +181,13 @@ def word_ids_for(keys: Iterable[str]) -> dict[str, int]:
             part = missing[i : i + chunk]
             ids.update(NameWord.objects.filter(key__in=part).values_list("key", "id"))
     return ids
+
+
+def vocabulary_changed() -> None:
+    """Forget this process's cached stage-one answers: new words may match them."""
+    global _candidates_version
+    _candidates_version += 1
+    cache.delete(_ACS_KEY)
 
 
 def voter_words_index(voters: Iterable[Voter]) -> int:
@@ -222,8 +241,10 @@ def vocabulary_index_refresh() -> int:
 
     On PostgreSQL the GIN trigram index follows the table by itself: nothing to do. On
     other databases the trigrams of every NameWord newer than the newest indexed one
-    are written to ``rolls_nametrigram`` (words are only ever added).
+    are written to ``rolls_nametrigram`` (words are only ever added). The importer
+    calls it after every import, so this process's cached search answers are dropped.
     """
+    vocabulary_changed()
     if connection.vendor == "postgresql":
         return 0
     with transaction.atomic(), connection.cursor() as cursor:
@@ -264,15 +285,11 @@ def edits1(key: str) -> set[str]:
 
 
 def _trigram_words(key: str) -> dict[int, str]:
-    """Vocabulary words sharing enough trigrams with ``key`` (similarity ≥ 0.3)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT id, key FROM rolls_nameword WHERE key %% %s "
-                "ORDER BY similarity(key, %s) DESC, key LIMIT %s",
-                [key, key, 4 * WORDS_PER_QUERY_WORD],
-            )
-            return {int(i): str(k) for i, k in cursor.fetchall()}
+    """Vocabulary words sharing enough trigrams with ``key`` (similarity ≥ 0.3).
+
+    The portable path over ``rolls_nametrigram``; PostgreSQL asks pg_trgm in
+    :func:`_vocabulary_candidates`.
+    """
     grams = sorted(phonetic.trigrams(key))
     if not grams:
         return {}
@@ -304,17 +321,39 @@ def vocabulary_candidates(key: str) -> dict[int, tuple[str, float]]:
 
     The exact key, keys one edit away and trigram neighbours, ranked by
     :func:`~boothwise.rolls.phonetic.key_similarity`, at most
-    :data:`WORDS_PER_QUERY_WORD`.
+    :data:`WORDS_PER_QUERY_WORD`. Answers are kept in the cache for
+    :data:`CANDIDATES_TTL` seconds (people type the same names again and again);
+    :func:`word_ids_for` forgets them in its process when it adds words.
     """
+    cache_key = f"{_CANDIDATES_PREFIX}{_candidates_version}:{key}"
+    cached: dict[int, tuple[str, float]] | None = cache.get(cache_key)
+    if cached is None:
+        cached = _vocabulary_candidates(key)
+        cache.set(cache_key, cached, CANDIDATES_TTL)
+    return cached
+
+
+def _vocabulary_candidates(key: str) -> dict[int, tuple[str, float]]:
     found: dict[int, str] = {}
     variants = sorted(edits1(key) | {key})
-    for i in range(0, len(variants), 400):
-        found.update(
-            NameWord.objects.filter(key__in=variants[i : i + 400]).values_list(
-                "id", "key"
+    if connection.vendor == "postgresql":
+        # One round trip, the variants as one array parameter.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id, key FROM rolls_nameword WHERE key = ANY(%s) UNION "
+                "(SELECT id, key FROM rolls_nameword WHERE key %% %s "
+                "ORDER BY similarity(key, %s) DESC, key LIMIT %s)",
+                [variants, key, key, 4 * WORDS_PER_QUERY_WORD],
             )
-        )
-    found.update(_trigram_words(key))
+            found.update((int(i), str(k)) for i, k in cursor.fetchall())
+    else:
+        for i in range(0, len(variants), 400):
+            found.update(
+                NameWord.objects.filter(key__in=variants[i : i + 400]).values_list(
+                    "id", "key"
+                )
+            )
+        found.update(_trigram_words(key))
     scored = sorted(
         ((phonetic.key_similarity(key, k), k, i) for i, k in found.items()),
         key=lambda item: (-item[0], item[1]),
@@ -554,10 +593,7 @@ def _word_matches(
             rows = rows.filter(voter_scope_q(scope, prefix="voter__"))
         else:
             rows = rows.filter(ac_id__in=sorted(scope.ac_ids))
-    counted = sorted(
-        (rows.filter(word_id__in=group).values("voter_id")[: DRIVER_CAP + 1].count(), i)
-        for i, group in enumerate(groups)
-    )
+    counted = sorted(zip(_group_sizes(rows, groups), range(len(groups)), strict=True))
     order = [groups[i] for _, i in counted]
     if len(order) == 1 and counted[0][0] > DRIVER_CAP:
         # One common word ("Sharma"): every one of them matches as well as any
@@ -617,6 +653,43 @@ def _word_matches(
     return _rows(voters, ids[:CANDIDATE_CAP])
 
 
+def _group_sizes(rows: QuerySet[VoterWord], groups: list[list[int]]) -> list[int]:
+    """Each group's electors in scope, counted up to DRIVER_CAP + 1, in one query."""
+    selects: list[str] = []
+    params: list[Any] = []
+    for n, group in enumerate(groups):
+        capped = rows.filter(word_id__in=group).values("voter_id")[: DRIVER_CAP + 1]
+        sql, group_params = capped.query.sql_with_params()
+        selects.append(f"(SELECT COUNT(*) FROM ({sql}) AS g{n})")
+        params.extend(group_params)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(selects)}", params)
+        row = cursor.fetchone()
+    return [int(n) for n in row] if row else [0] * len(groups)
+
+
+def acs_with_electors() -> list[int]:
+    """Ids of the ACs that have electors (a loose scan of an index), cached.
+
+    A house number is looked up on the (AC, house) index, which needs the AC; a search
+    across the state asks only the ACs that have a roll, not all 4,000 of India.
+    """
+    found: list[int] | None = cache.get(_ACS_KEY)
+    if found is None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "WITH RECURSIVE acs(ac) AS ("
+                " SELECT MIN(ac_id) FROM rolls_voter"
+                " UNION ALL"
+                " SELECT (SELECT MIN(ac_id) FROM rolls_voter WHERE ac_id > acs.ac)"
+                " FROM acs WHERE acs.ac IS NOT NULL"
+                ") SELECT ac FROM acs WHERE ac IS NOT NULL"
+            )
+            found = [int(ac) for (ac,) in cursor.fetchall()]
+        cache.set(_ACS_KEY, found, CANDIDATES_TTL)
+    return found
+
+
 def _rows(voters: QuerySet[Voter], ids: list[int]) -> list[_Row]:
     """The ranking fields of these electors, through the scoped ``voters``.
 
@@ -625,10 +698,39 @@ def _rows(voters: QuerySet[Voter], ids: list[int]) -> list[_Row]:
     """
     if not ids:
         return []
-    return [
-        _Row(*values)
-        for values in voters.filter(id__in=ids).order_by().values_list(*_ROW_FIELDS)
-    ]
+    return [_Row(*values) for values in _fetch(voters.filter(_id_in(ids)))]
+
+
+def _fetch(voters: QuerySet[Voter]) -> list[tuple[Any, ...]]:
+    """The ranking fields of the (scoped) electors as plain tuples."""
+    return list(voters.order_by().values_list(*_ROW_FIELDS))
+
+
+def _id_in(ids: list[int]) -> Q:
+    """``id IN ids``; on PostgreSQL as ``id = ANY(array)``, one parameter for all."""
+    if connection.vendor == "postgresql":
+        return Q(id__any_of=ids)
+    return Q(id__in=ids)
+
+
+@IntegerField.register_lookup
+class AnyOf(Lookup[Any]):
+    """``field = ANY(%s)`` with the list as one array parameter (PostgreSQL only).
+
+    Django's ``__in`` writes one placeholder per value, which psycopg must split and
+    bind one by one: for hundreds of ids that costs more than the query.
+    """
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def get_db_prep_lookup(self, value: Any, connection: Any) -> tuple[str, list[Any]]:
+        return "%s", [list(value)]
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
 
 
 def voters_search(
@@ -653,8 +755,9 @@ def voters_search(
         # Many small index probes: starting parallel workers or compiling the plan
         # (JIT, ~6 ms) costs more than it saves, and with many people typing at
         # once takes cores from the others.
-        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(
+            "SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off"
+        )
         return _search(parsed, scope, user_or_scope, ac_id, limit)
 
 
@@ -690,12 +793,12 @@ def _search(
             if ac_id is not None
             else sorted(scope.ac_ids)
             if scope.ac_ids and not (scope.unit_paths or scope.part_ids or scope.pages)
-            else list(AssemblyConstituency.objects.values_list("id", flat=True))
+            else acs_with_electors()
         )
         at_house = set(
             voters.filter(ac_id__in=acs, house_no__in=sorted(houses)).values_list(
                 "id", flat=True
-            )[:CANDIDATE_CAP]
+            )[:HOUSE_CAP]
         )
         if parsed.houses:
             exact |= at_house
@@ -718,9 +821,7 @@ def _search(
     if missing:
         found.update(
             (values[0], _Row(*values))
-            for values in voters.filter(id__in=missing)
-            .order_by()
-            .values_list(*_ROW_FIELDS)
+            for values in _fetch(voters.filter(_id_in(missing)))
         )
     if not found:
         return []

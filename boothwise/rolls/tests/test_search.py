@@ -16,6 +16,7 @@ from boothwise.geography.models import Part
 from boothwise.rolls import phonetic
 from boothwise.rolls.models import NameWord, Voter, VoterWord
 from boothwise.rolls.search import (
+    acs_with_electors,
     edits1,
     parse_query,
     vocabulary_candidates,
@@ -158,6 +159,12 @@ class SearchTests(BaseTestCase):
         trigram_only = [key for key, _ in vocabulary_candidates("sankal").values()]
         self.assertIn("sankl", trigram_only)
 
+    def test_a_new_spelling_is_found_at_once_despite_the_cache(self) -> None:
+        self.assertEqual(self.search("Zorawar"), [])  # stage one's answer is cached
+        zorawar = make_voter(self.w.booth_100_1.part, 90, "ज़ोरावर सिंह", "")
+        voter_words_index([zorawar])
+        self.assertEqual([h.voter for h in self.search("Zorawar")], [zorawar])
+
     def test_voter_words_index(self) -> None:
         words = VoterWord.objects.filter(voter=self.rakesh)
         self.assertEqual(
@@ -248,6 +255,22 @@ class SearchTests(BaseTestCase):
         # With a name, a house number lifts the elector who lives there.
         hits = self.search("rakesh sankhla 7/1")
         self.assertEqual(hits[0].voter.pk, self.rakesh_young.pk)
+
+    def test_house_number_across_the_state_asks_the_acs_with_electors(self) -> None:
+        self.assertEqual(
+            sorted(acs_with_electors()),
+            sorted({self.w.ac100.id, self.w.ac101.id, self.w.booth_50_1.part.ac_id}),
+        )
+        hits = self.search("12/3", ac_id=None)
+        self.assertEqual([h.voter.pk for h in hits], [self.rakesh.pk])
+        # An elector of another AC is found at once in the process that loaded it.
+        part = self.w.booth_50_1.part
+        jaipur = make_voter(part, 2, "सीता", "Seeta", house="12/3")
+        Voter.objects.filter(ac_id=self.w.ac101.id).delete()
+        vocabulary_index_refresh()
+        self.assertNotIn(self.w.ac101.id, acs_with_electors())
+        hits = self.search("12/3", ac_id=None)
+        self.assertEqual({h.voter.pk for h in hits}, {self.rakesh.pk, jaipur.pk})
 
     def test_nothing(self) -> None:
         self.assertEqual(self.search(""), [])
