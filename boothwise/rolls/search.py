@@ -614,26 +614,36 @@ def _word_matches(
     # misspelt past recognition), try again without the least rare of the rest.
     sizes = [n for n, _ in counted]
     for others in range(len(order) - 1, -1, -1):
-        narrowed = driver
-        for size, group in zip(
-            sizes[1 : 1 + others], order[1 : 1 + others], strict=True
-        ):
+        used = list(zip(sizes[1 : 1 + others], order[1 : 1 + others], strict=True))
+        common = [group for size, group in used if size > DRIVER_CAP]
+        if sizes[0] <= DRIVER_CAP and len(common) == 1:
+            # A rare driver and one common word ("Sarita Sharma"): scan the common
+            # word's electors, keeping those in the hashed driver (and any other
+            # small group), until the cap. Probing the common word per driver row,
+            # or hashing all of it, costs several times more.
+            narrowed = rows.filter(word_id__in=common[0])
+            filters = [(sizes[0], order[0])]
+            filters += [(size, group) for size, group in used if size <= DRIVER_CAP]
+        else:
+            narrowed = driver
+            filters = used
+        for size, group in filters:
             if size <= DRIVER_CAP:
                 # A group of known small size: one scan of it, hashed, beats a
-                # probe per driver row.
+                # probe per row.
                 narrowed = narrowed.filter(
                     voter_id__in=rows.filter(word_id__in=group).values("voter_id")
                 )
-                continue
-            narrowed = narrowed.filter(
-                Exists(
-                    VoterWord.objects.filter(
-                        word_id__in=group,
-                        ac_id=OuterRef("ac_id"),
-                        voter_id=OuterRef("voter_id"),
+            else:
+                narrowed = narrowed.filter(
+                    Exists(
+                        VoterWord.objects.filter(
+                            word_id__in=group,
+                            ac_id=OuterRef("ac_id"),
+                            voter_id=OuterRef("voter_id"),
+                        )
                     )
                 )
-            )
         ids = list(
             dict.fromkeys(narrowed.values_list("voter_id", flat=True)[:CANDIDATE_CAP])
         )

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import io
 import json
+from unittest import mock
 
 from django.core.management import call_command
 from django.db import connection
 
 from boothwise.accounts.access import Scope
 from boothwise.geography.models import Part
-from boothwise.rolls import phonetic
+from boothwise.rolls import phonetic, search
 from boothwise.rolls.models import NameWord, Voter, VoterWord
 from boothwise.rolls.search import (
     acs_with_electors,
@@ -211,6 +212,18 @@ class SearchTests(BaseTestCase):
             with self.subTest(query=query):
                 hits = self.search(query)
                 self.assertIn(self.rakesh.pk, [h.voter.pk for h in hits[:5]])
+
+    def test_a_rare_word_with_a_common_one(self) -> None:
+        # With a tiny cap "sankhla" counts as common and "mukesh" as rare: the
+        # common word's electors are scanned against the rare one's.
+        with mock.patch.object(search, "DRIVER_CAP", 2):
+            hits = self.search("mukesh sankhla")
+            self.assertEqual(hits[0].voter.name_en, "Mukesh Sankhla")
+            hits = self.search("ramesh sankhla")
+            self.assertEqual(hits[0].voter.name_en, "Ramesh Sankhla")
+            # A rare word nobody with the common one has: the rare one alone.
+            hits = self.search("rajesh sankhla")
+            self.assertEqual(hits[0].voter.name_en, "Rajesh Saini")
 
     def test_relative_name(self) -> None:
         hits = self.search("mohan lal sankhla")
