@@ -23,6 +23,7 @@ The importer calls :func:`voter_words_index` for the electors it loaded and then
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -593,7 +594,13 @@ def _word_matches(
             rows = rows.filter(voter_scope_q(scope, prefix="voter__"))
         else:
             rows = rows.filter(ac_id__in=sorted(scope.ac_ids))
-    counted = sorted(zip(_group_sizes(rows, groups), range(len(groups)), strict=True))
+    sizes = _group_sizes(rows, groups)
+    estimates = _common_estimates(rows, groups, sizes)
+    counted = sorted((size, i) for i, size in enumerate(sizes))
+    if len(estimates) > 1:
+        # Common words all count as "more than the cap": order them by the
+        # planner's estimate, so that the rarer drives ("Dadhich", not "Reena").
+        counted.sort(key=lambda item: (item[0], estimates.get(item[1], 0.0)))
     order = [groups[i] for _, i in counted]
     if len(order) == 1 and counted[0][0] > DRIVER_CAP:
         # One common word ("Sharma"): every one of them matches as well as any
@@ -661,6 +668,34 @@ def _word_matches(
                 )
             break
     return _rows(voters, ids[:CANDIDATE_CAP])
+
+
+def _common_estimates(
+    rows: QuerySet[VoterWord], groups: list[list[int]], sizes: list[int]
+) -> dict[int, float]:
+    """PostgreSQL's estimate of the electors of each group past the counting cap.
+
+    Counting a common word exactly costs milliseconds per hundred thousand; the
+    planner's statistics know the common words (they are its most common values).
+    """
+    if connection.vendor != "postgresql":
+        return {}
+    common = [i for i, size in enumerate(sizes) if size > DRIVER_CAP]
+    if len(common) < 2:
+        return {}
+    estimates: dict[int, float] = {}
+    with connection.cursor() as cursor:
+        for i in common:
+            sql, params = (
+                rows.filter(word_id__in=groups[i]).values("voter_id").query
+            ).sql_with_params()
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            row = cursor.fetchone()
+            plan = row[0] if row else None
+            if isinstance(plan, str):
+                plan = json.loads(plan)
+            estimates[i] = float(plan[0]["Plan"]["Plan Rows"]) if plan else 0.0
+    return estimates
 
 
 def _group_sizes(rows: QuerySet[VoterWord], groups: list[list[int]]) -> list[int]:

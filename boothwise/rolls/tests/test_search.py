@@ -224,6 +224,12 @@ class SearchTests(BaseTestCase):
             # A rare word nobody with the common one has: the rare one alone.
             hits = self.search("rajesh sankhla")
             self.assertEqual(hits[0].voter.name_en, "Rajesh Saini")
+        # Both words common: ordered by the planner's estimate on PostgreSQL.
+        with mock.patch.object(search, "DRIVER_CAP", 0):
+            hits = self.search("rakesh sankhla")
+            self.assertEqual(
+                {h.voter.pk for h in hits[:2]}, {self.rakesh.pk, self.rakesh_young.pk}
+            )
 
     def test_relative_name(self) -> None:
         hits = self.search("mohan lal sankhla")
