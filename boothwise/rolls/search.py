@@ -23,6 +23,7 @@ The importer calls :func:`voter_words_index` for the electors it loaded and then
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import defaultdict
@@ -689,12 +690,21 @@ def _common_estimates(
             sql, params = (
                 rows.filter(word_id__in=groups[i]).values("voter_id").query
             ).sql_with_params()
-            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-            row = cursor.fetchone()
-            plan = row[0] if row else None
-            if isinstance(plan, str):
-                plan = json.loads(plan)
-            estimates[i] = float(plan[0]["Plan"]["Plan Rows"]) if plan else 0.0
+            # Statistics change slowly: an estimate is kept as long as stage one.
+            cache_key = (
+                f"{_CANDIDATES_PREFIX}estimate:"
+                + hashlib.sha1(f"{sql}|{params}".encode()).hexdigest()
+            )
+            estimate: float | None = cache.get(cache_key)
+            if estimate is None:
+                cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+                row = cursor.fetchone()
+                plan = row[0] if row else None
+                if isinstance(plan, str):
+                    plan = json.loads(plan)
+                estimate = float(plan[0]["Plan"]["Plan Rows"]) if plan else 0.0
+                cache.set(cache_key, estimate, CANDIDATES_TTL)
+            estimates[i] = estimate
     return estimates
 
 
