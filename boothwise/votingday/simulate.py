@@ -956,6 +956,10 @@ class Replay:
             queue = queue[due:]
             self.pending = queue
             self.flush()
+            if not queue:
+                # Everything up to `until` is written: the replay stands there (or at
+                # the real clock, if that comes first), not at the last event's time.
+                clock = max(clock, min(self.until, self.plan.ends, now))
             self.clock = max(self.clock, clock)
             if clock - reported >= self.REPORT_EVERY or not queue:
                 self.report(self.clock)
