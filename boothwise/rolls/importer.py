@@ -55,7 +55,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db import connection, transaction
-from django.db.models import Model
+from django.db.models import Exists, Model, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -456,7 +456,6 @@ class _Importer:
         self.batch_size = max(1, batch_size)
         self.progress = progress
         self.stats = stats
-        self.part_ids: dict[tuple[int, str], tuple[int, int]] = {}  # → (id, AC id)
         self.parts: dict[tuple[int, str], Part] = {
             (p.ac_id, p.number): p for p in Part.objects.filter(ac__state=self.state)
         }
@@ -858,23 +857,18 @@ class _Importer:
 
     def _place(self, rows: list[_Row]) -> list[tuple[int, int, _Row]]:
         """(part id, AC id, row) for each row; missing parts are created first."""
-        parts, ids = self.parts, self.part_ids
-        placed: list[tuple[int, int, _Row]] = []
-        missing: list[_Row] = []
+        parts = self.parts
+        missing = {
+            (row.ac, row.part_no)
+            for row in rows
+            if (row.ac.id, row.part_no) not in parts
+        }
+        if missing:
+            self._create_parts(missing)
+        placed = []
         for row in rows:
-            found = ids.get((row.ac.id, row.part_no))
-            if found is None:
-                missing.append(row)
-            else:
-                placed.append((*found, row))
-        if not missing:
-            return placed
-        new = {(row.ac, row.part_no) for row in missing}
-        self._create_parts({(ac, n) for ac, n in new if (ac.pk, n) not in parts})
-        for ac, number in new:
-            part = parts[(ac.pk, number)]
-            ids[(ac.pk, number)] = (part.pk, part.ac_id)
-        placed.extend((*ids[(row.ac.pk, row.part_no)], row) for row in missing)
+            part = parts[(row.ac.id, row.part_no)]
+            placed.append((part.id, part.ac_id, row))
         return placed
 
     def _word_ids(self, keys: set[str]) -> None:
@@ -916,13 +910,9 @@ class _Importer:
             )
         return found
 
-    def _words_of(self, values: dict[str, Any]) -> tuple[list[str], list[str]]:
-        """The distinct word keys of the elector's name and of the relative's name."""
-        own = self._keys(values["name"]) + self._keys(values["name_en"])
-        rel = self._keys(values["relative_name"]) + self._keys(
-            values["relative_name_en"]
-        )
-        return list(dict.fromkeys(own)), list(dict.fromkeys(rel))
+    def _both_keys(self, name: str, name_en: str) -> list[str]:
+        """The distinct word keys of a name in both spellings, in order."""
+        return list(dict.fromkeys(self._keys(name) + self._keys(name_en)))
 
     def _copy_text(self, value: str) -> str:
         cached = self.copy_texts.get(value)
@@ -938,7 +928,7 @@ class _Importer:
         if cached is None:
             ids = self.word_ids
             own = " ".join(self._keys(name))[:NAME_MAX]
-            both = dict.fromkeys(self._keys(name) + self._keys(name_en))
+            both = self._both_keys(name, name_en)
             cached = f"{_copy_text(own)}\t{{{','.join(str(ids[k]) for k in both)}}}"
             if len(self.copy_words) < 500_000:
                 self.copy_words[(name, name_en)] = cached
@@ -951,7 +941,7 @@ class _Importer:
         if cached is None:
             ids = self.word_ids
             flag = "t" if rel else "f"
-            both = dict.fromkeys(self._keys(name) + self._keys(name_en))
+            both = self._both_keys(name, name_en)
             cached = "".join(f"#\t{ids[k]}\t{ac_id}\t{flag}\n" for k in both)
             if len(self.word_patterns) < 500_000:
                 self.word_patterns[cache_key] = cached
@@ -1128,31 +1118,28 @@ class _Importer:
             self._write_rows([row for row in rows if row.line in wanted])
 
     def _learn_had_roll(self, part_ids: set[int]) -> None:
-        """Fill the had-roll cache for these parts with one query."""
+        """Fill the had-roll cache for these parts with one query: a part had a roll
+        if it has an elector this import did not write."""
         unknown = [pk for pk in part_ids if pk not in self.had_roll]
         if not unknown:
             return
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT p FROM unnest(%s::integer[]) p WHERE EXISTS ("
-                "SELECT 1 FROM rolls_voter v WHERE v.part_id = p "
-                "AND v.last_import_id IS DISTINCT FROM %s)",
-                [unknown, self.ri.pk],
+        had = set(
+            Part.objects.filter(pk__in=unknown)
+            .filter(
+                Exists(
+                    Voter.objects.filter(part_id=OuterRef("pk")).exclude(
+                        last_import=self.ri
+                    )
+                )
             )
-            had = {pk for (pk,) in cursor.fetchall()}
+            .values_list("pk", flat=True)
+        )
         for pk in unknown:
             self.had_roll[pk] = pk in had
 
     def _had_roll_id(self, part_id: int) -> bool:
-        had = self.had_roll.get(part_id)
-        if had is None:
-            had = (
-                Voter.objects.filter(part_id=part_id)
-                .exclude(last_import=self.ri)
-                .exists()
-            )
-            self.had_roll[part_id] = had
-        return had
+        self._learn_had_roll({part_id})
+        return self.had_roll[part_id]
 
     def _write_rows(self, rows: list[_Row]) -> None:
         """Any database: compare, insert and update electors row by row."""

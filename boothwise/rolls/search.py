@@ -186,7 +186,8 @@ def word_ids_for(keys: Iterable[str]) -> dict[str, int]:
 
 
 def vocabulary_changed() -> None:
-    """Forget this process's cached stage-one answers: new words may match them."""
+    """Forget this process's cached stage-one answers (new words may match them) and
+    its list of ACs with electors (an import may have added one)."""
     global _candidates_version
     _candidates_version += 1
     cache.delete(_ACS_KEY)
@@ -595,9 +596,9 @@ def _word_matches(
             rows = rows.filter(voter_scope_q(scope, prefix="voter__"))
         else:
             rows = rows.filter(ac_id__in=sorted(scope.ac_ids))
-    sizes = _group_sizes(rows, groups)
-    estimates = _common_estimates(rows, groups, sizes)
-    counted = sorted((size, i) for i, size in enumerate(sizes))
+    counts = _group_sizes(rows, groups)  # in query-word order
+    estimates = _common_estimates(rows, groups, counts)
+    counted = sorted((count, i) for i, count in enumerate(counts))
     if len(estimates) > 1:
         # Common words all count as "more than the cap": order them by the
         # planner's estimate, so that the rarer drives ("Dadhich", not "Reena").

@@ -10,6 +10,7 @@ import json
 import tempfile
 import unicodedata
 from io import StringIO
+from typing import Any
 from unittest import mock, skipUnless
 
 from django.core.management import call_command
@@ -48,6 +49,21 @@ ROWS = [
 
 def word_keys_of(text: str) -> list[str]:
     return [key for word in text.split() for key in word_keys(word)]
+
+
+def failing_batch(n: int, error: str) -> Any:
+    """Patch the importer so that its n-th batch fails with RuntimeError(error)."""
+    real_commit = importer._Importer._commit
+    calls = 0
+
+    def failing_commit(self_, *args):
+        nonlocal calls
+        calls += 1
+        if calls == n:
+            raise RuntimeError(error)
+        return real_commit(self_, *args)
+
+    return mock.patch.object(importer._Importer, "_commit", failing_commit)
 
 
 def csv_bytes(*rows: str, header: str = HEADER) -> bytes:
@@ -344,18 +360,7 @@ class RollImportTests(BaseTestCase):
         rows = [f"100,1,1,{n},,नाम {n},F,x,{n},30,M,," for n in range(1, 11)]
         data = csv_bytes(*rows)
         real_commit = importer._Importer._commit
-        calls = []
-
-        def failing_commit(self_, batch, *args):
-            calls.append(len(batch))
-            if len(calls) == 3:
-                raise RuntimeError("disk full")
-            return real_commit(self_, batch, *args)
-
-        with (
-            mock.patch.object(importer._Importer, "_commit", failing_commit),
-            self.assertRaises(RuntimeError),
-        ):
+        with failing_batch(3, "disk full"), self.assertRaises(RuntimeError):
             self.run_import(data, batch_size=3)
         ri = RollImport.objects.get()
         self.assertEqual(ri.status, RollImport.Status.FAILED)
@@ -382,19 +387,7 @@ class RollImportTests(BaseTestCase):
             "100,1,,6,,सलीम ख़ान,F,अली,3a,60,M,,",
         ]
         data = csv_bytes(*rows)
-        real_commit = importer._Importer._commit
-        calls = []
-
-        def failing_commit(self_, batch, *args):
-            calls.append(len(batch))
-            if len(calls) == 2:
-                raise RuntimeError("network gone")
-            return real_commit(self_, batch, *args)
-
-        with (
-            mock.patch.object(importer._Importer, "_commit", failing_commit),
-            self.assertRaises(RuntimeError),
-        ):
+        with failing_batch(2, "network gone"), self.assertRaises(RuntimeError):
             self.run_import(data, batch_size=2)
         ri = RollImport.objects.get()
         self.assertEqual(Voter.objects.count(), 2)
