@@ -6,3 +6,8 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "boothwise.core"
     label = "core"
+
+    def ready(self) -> None:
+        from boothwise.core import lookups
+
+        lookups.register()

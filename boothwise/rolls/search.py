@@ -34,10 +34,11 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Exists, IntegerField, Lookup, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from boothwise.accounts.access import AnyUser, Scope, scope_for, visible, voter_scope_q
 from boothwise.accounts.permissions import Action
+from boothwise.core.lookups import ids_in
 from boothwise.rolls import phonetic
 from boothwise.rolls.models import NameWord, Voter, VoterWord
 
@@ -754,39 +755,12 @@ def _rows(voters: QuerySet[Voter], ids: list[int]) -> list[_Row]:
     """
     if not ids:
         return []
-    return [_Row(*values) for values in _fetch(voters.filter(_id_in(ids)))]
+    return [_Row(*values) for values in _fetch(voters.filter(ids_in("id", ids)))]
 
 
 def _fetch(voters: QuerySet[Voter]) -> list[tuple[Any, ...]]:
     """The ranking fields of the (scoped) electors as plain tuples."""
     return list(voters.order_by().values_list(*_ROW_FIELDS))
-
-
-def _id_in(ids: list[int]) -> Q:
-    """``id IN ids``; on PostgreSQL as ``id = ANY(array)``, one parameter for all."""
-    if connection.vendor == "postgresql":
-        return Q(id__any_of=ids)
-    return Q(id__in=ids)
-
-
-@IntegerField.register_lookup
-class AnyOf(Lookup[Any]):
-    """``field = ANY(%s)`` with the list as one array parameter (PostgreSQL only).
-
-    Django's ``__in`` writes one placeholder per value, which psycopg must split and
-    bind one by one: for hundreds of ids that costs more than the query.
-    """
-
-    lookup_name = "any_of"
-    prepare_rhs = False
-
-    def get_db_prep_lookup(self, value: Any, connection: Any) -> tuple[str, list[Any]]:
-        return "%s", [list(value)]
-
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
 
 
 def voters_search(
@@ -877,7 +851,7 @@ def _search(
     if missing:
         found.update(
             (values[0], _Row(*values))
-            for values in _fetch(voters.filter(_id_in(missing)))
+            for values in _fetch(voters.filter(ids_in("id", missing)))
         )
     if not found:
         return []

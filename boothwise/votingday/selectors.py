@@ -18,7 +18,8 @@ from django.utils import timezone
 from boothwise.accounts.access import scope_for, visible
 from boothwise.accounts.models import User
 from boothwise.accounts.permissions import Action
-from boothwise.geography.models import Part
+from boothwise.core.lookups import ids_in
+from boothwise.geography.models import AssemblyConstituency, Part
 from boothwise.outreach.models import Answer, Question
 from boothwise.rolls.models import Voter
 from boothwise.rolls.search import voters_search
@@ -382,10 +383,7 @@ class WarRoom:
     checked_at: datetime.datetime
     counted_at: datetime.datetime | None
     polling: bool = True
-
-    @property
-    def past_known(self) -> bool:
-        return any(r.past_turnout is not None for r in self.rows)
+    past_known: bool = False  # some booth's past turnout is known (a column shows it)
 
     @property
     def reconciled(self) -> bool:
@@ -408,18 +406,40 @@ def war_room(
     """
     from boothwise.votingday.services import tally_count
 
-    part_list = list(parts.select_related("ac").order_by("ac__number", "number_int"))
+    # Three hundred booths refresh on every war-room screen every 15 s: the parts
+    # share a handful of AC objects, and the tallies are read as plain rows.
+    part_list = list(parts.order_by("ac__number", "number_int"))
+    acs = AssemblyConstituency.objects.in_bulk({p.ac_id for p in part_list})
+    for part in part_list:
+        part.ac = acs[part.ac_id]
     ids = [p.pk for p in part_list]
     if polling is None:
         polling = is_polling(now)
-    tallies = {t.part_id: t for t in BoothTally.objects.filter(part_id__in=ids)}
-    uncounted = [i for i in ids if i not in tallies or tallies[i].counted_at is None]
+    fields = (
+        "part_id",
+        "electors",
+        "marked",
+        "supporters",
+        "supporters_voted",
+        "last_mark_at",
+        "past_turnout",
+        "counted_at",  # last: t[-1]
+    )
+
+    def read_tallies() -> dict[int, tuple[Any, ...]]:
+        rows = BoothTally.objects.filter(ids_in("part_id", ids)).values_list(*fields)
+        return {row[0]: row for row in rows}
+
+    tallies = read_tallies()
+    uncounted = [i for i in ids if i not in tallies or tallies[i][-1] is None]
     if uncounted:
         tally_count(uncounted)
-        tallies = {t.part_id: t for t in BoothTally.objects.filter(part_id__in=ids)}
+        tallies = read_tallies()
     incidents = {
         row["part_id"]: row
-        for row in Incident.objects.filter(part_id__in=ids, closed_at__isnull=True)
+        for row in Incident.objects.filter(
+            ids_in("part_id", ids), closed_at__isnull=True
+        )
         .order_by()
         .values("part_id")
         .annotate(n=Count("id"), oldest=Min("reported_at"))
@@ -427,28 +447,31 @@ def war_room(
     rows = []
     turnout_url = reverse("votingday:turnout", args=[0]).replace("/0/", "/{}/")
     report_url = reverse("votingday:report", args=[0]).replace("/0/", "/{}/")
+    never = (0, 0, 0, 0, 0, None, None, None)
     for part in part_list:
-        t = tallies.get(part.pk) or BoothTally(part=part, ac_id=part.ac_id)
+        _pk, electors, marked, supporters, voted, last_mark_at, past, _c = (
+            tallies.get(part.pk) or never
+        )
         i = incidents.get(part.pk, {})
         oldest = i.get("oldest")
         rows.append(
             BoothRow(
                 part=part,
-                electors=t.electors,
-                marked=t.marked,
-                supporters_waiting=max(0, t.supporters - t.supporters_voted),
-                last_mark=t.last_mark_at,
+                electors=electors,
+                marked=marked,
+                supporters_waiting=max(0, supporters - voted),
+                last_mark=last_mark_at,
                 silent=polling
-                and (t.last_mark_at is None or now - t.last_mark_at > SILENT_AFTER),
+                and (last_mark_at is None or now - last_mark_at > SILENT_AFTER),
                 open_incidents=i.get("n", 0),
                 oldest_incident=i.get("oldest"),
-                past_turnout=t.past_turnout,
+                past_turnout=past,
                 label=f"{part.ac.number}/{part.number} {part.name}",
                 turnout_url=turnout_url.format(part.pk),
                 report_url=report_url.format(part.pk),
                 last_mark_hm=(
-                    timezone.localtime(t.last_mark_at).strftime("%H:%M")
-                    if t.last_mark_at
+                    timezone.localtime(last_mark_at).strftime("%H:%M")
+                    if last_mark_at
                     else ""
                 ),
                 oldest_incident_min=(
@@ -457,7 +480,7 @@ def war_room(
             )
         )
     tallied, raw, checked_at = reconcile(ids, now)
-    counted = [t.counted_at for t in tallies.values() if t.counted_at is not None]
+    counted = [t[-1] for t in tallies.values() if t[-1] is not None]
     return WarRoom(
         rows=rows,
         electors=sum(r.electors for r in rows),
@@ -470,6 +493,7 @@ def war_room(
         checked_at=checked_at,
         counted_at=min(counted) if counted else None,
         polling=polling,
+        past_known=any(r.past_turnout is not None for r in rows),
     )
 
 

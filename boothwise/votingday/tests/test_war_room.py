@@ -74,6 +74,31 @@ class WarRoomTests(VotingdayTestCase):
         self.assertNotContains(partial, "<html")
         self.assertContains(partial, 'data-reconciled="1"')
 
+    def test_each_booth_row_shows_its_figures_escaped(self):
+        Part.objects.filter(pk=self.part2.pk).update(name="<b>Girls & Boys</b>")
+        selectors.war_room(Part.objects.filter(pk=self.part2.pk), timezone.now())
+        BoothTally.objects.filter(part=self.part).update(past_turnout=61.5)
+        self.login("arun")
+        with mock.patch.object(selectors, "is_polling", return_value=True):
+            html = self.client.get(
+                self.url(ac=self.w.ac100.pk), headers={"HX-Request": "true"}
+            ).content.decode()
+        rows = {
+            row.split('data-part="')[1].split('"')[0]: row
+            for row in html.split("<tr")[2:]
+        }
+        first, second = rows[str(self.part.pk)], rows[str(self.part2.pk)]
+        self.assertIn("<td>3 / 32</td>", first)
+        self.assertIn("<td>61.5</td>", first)
+        self.assertIn(reverse("votingday:incident-list"), first)
+        self.assertNotIn("vd-silent", first)
+        self.assertIn("&lt;b&gt;Girls &amp; Boys&lt;/b&gt;", second)
+        self.assertNotIn("<b>Girls", html)
+        self.assertTrue(second.startswith(' class="vd-silent"'))
+        self.assertIn('<span class="badge warn">silent</span>', second)
+        self.assertIn("<td>—</td>", second)  # no past turnout known for booth 2
+        self.assertIn(reverse("votingday:report", args=[self.part2.pk]), second)
+
     def test_a_city_scope_spans_its_acs_and_a_block_sees_its_booths(self):
         self.login("dev")
         room = self.client.get(self.url(unit=self.w.ajmer_city.pk)).context["room"]

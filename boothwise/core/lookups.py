@@ -1,0 +1,41 @@
+"""``field = ANY(array)``: one parameter for a long list of ids, on PostgreSQL.
+
+Django's ``__in`` writes one placeholder per value, which psycopg must split and bind
+one by one: for hundreds of ids (a search's candidates, a war room's 300 booths) that
+costs more than the query itself. ``any_of`` is registered on integer fields and
+foreign keys when the core app is ready; `ids_in` picks it where it exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from django.db import connection
+from django.db.models import ForeignKey, IntegerField, Lookup, Q
+
+
+class AnyOf(Lookup[Any]):
+    """``field = ANY(%s)`` with the list as one array parameter (PostgreSQL only)."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def get_db_prep_lookup(self, value: Any, connection: Any) -> tuple[str, list[Any]]:
+        return "%s", [list(value)]
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
+
+
+def register() -> None:
+    IntegerField.register_lookup(AnyOf)
+    ForeignKey.register_lookup(AnyOf)
+
+
+def ids_in(field: str, ids: Collection[int]) -> Q:
+    """``field IN ids``; on PostgreSQL as ``field = ANY(array)``."""
+    lookup = "any_of" if connection.vendor == "postgresql" else "in"
+    return Q(**{f"{field}__{lookup}": list(ids)})
