@@ -6,13 +6,16 @@ import datetime
 import uuid
 
 from ninja import Field, Schema
+from pydantic import BaseModel
 
 from boothwise.rolls.models import Voter
 from boothwise.votingday.models import VotedMark
 from boothwise.votingday.services import MAX_BATCH, MarkResult
 
 
-class MarkIn(Schema):
+# The marking batch's shapes are plain pydantic models: ninja's Schema wraps every
+# item in a getter for ORM objects, a cost paid 20 times a batch on the hottest path.
+class MarkIn(BaseModel):
     client_uuid: uuid.UUID
     part_id: int
     serial_no: int = Field(..., ge=1)
@@ -21,11 +24,11 @@ class MarkIn(Schema):
     device: str = Field("", max_length=64)
 
 
-class MarksIn(Schema):
+class MarksIn(BaseModel):
     items: list[MarkIn] = Field(..., max_length=MAX_BATCH)
 
 
-class MarkResultOut(Schema):
+class MarkResultOut(BaseModel):
     client_uuid: uuid.UUID
     status: str
     mark_id: int | None
@@ -35,7 +38,7 @@ class MarkResultOut(Schema):
     error: str
 
 
-class MarksResultOut(Schema):
+class MarksResultOut(BaseModel):
     results: list[MarkResultOut]
 
 
