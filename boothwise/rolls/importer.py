@@ -531,8 +531,11 @@ class _Importer:
         finally:
             if writer is not None:
                 # The writer thread keeps one connection for every batch (a new one
-                # per batch cost a connect and a staging table each time).
-                writer.submit(connection.close)
+                # per batch cost a connect and a staging table each time) and
+                # closes it last. `connection` is per thread: it must be looked up
+                # in the writer, not here (`connection.close` would be this
+                # thread's, which the writer may not touch).
+                writer.submit(_close_connection).result()
                 writer.shutdown(wait=True)
         self._finish()
         self._analyze()
@@ -1482,6 +1485,11 @@ VOTER_COLUMNS = (
     "last_import_id",
     *FIELDS,
 )
+
+
+def _close_connection() -> None:
+    """Close the calling thread's database connection."""
+    connection.close()
 
 
 def _insert(

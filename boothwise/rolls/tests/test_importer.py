@@ -8,6 +8,7 @@ import importlib.util
 import io
 import json
 import tempfile
+import time
 import unicodedata
 from io import StringIO
 from typing import Any
@@ -15,6 +16,7 @@ from unittest import mock, skipUnless
 
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.test import TransactionTestCase
 from django.utils import translation
 
@@ -509,3 +511,25 @@ class PipelinedImportTests(TransactionTestCase):
         self.assertEqual(sorted(ri.parts_created), ["100/2", "100/3", "100/4", "100/5"])
         again = roll_import(file=io.BytesIO(csv_bytes(*rows)), by=None, batch_size=3)
         self.assertEqual((again.created, again.unchanged), (0, 20))
+
+    @skipUnless(connection.vendor == "postgresql", "only PostgreSQL has the writer")
+    def test_the_writer_thread_leaves_no_connection_behind(self):
+        ac = AssemblyConstituency.objects.get(state__abbr="RJ", number=100)
+        Part.objects.create(ac=ac, number="1", number_int=1, name="Part 1")
+        rows = [
+            f"100,1,1,{n + 1},RJ/{n},नाम {n},F,पिता {n},{n},30,M,," for n in range(9)
+        ]
+        ri = roll_import(file=io.BytesIO(csv_bytes(*rows)), by=None, batch_size=3)
+        self.assertEqual(ri.created, 9)
+        others = -1
+        for _ in range(50):  # a closed session may linger a moment on the server
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+                others = cursor.fetchone()[0]
+            if others == 0:
+                break
+            time.sleep(0.1)
+        self.assertEqual(others, 0)
