@@ -31,7 +31,13 @@ def chromium_path() -> str | None:
 
 @contextmanager
 def chromium() -> Iterator[Any]:
-    """Yield a launched Playwright Browser; closed on exit."""
+    """Yield a launched Playwright Browser; closed on exit.
+
+    Playwright's sync API runs an event loop, and Django keeps a separate database
+    connection for code run inside it (a test's ORM calls between page steps): those
+    are closed on exit too, or they would outlive the test.
+    """
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     path = chromium_path()
@@ -45,3 +51,4 @@ def chromium() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+            connections.close_all()
