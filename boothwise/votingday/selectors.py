@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import threading
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Count, Min, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
@@ -498,6 +499,8 @@ def war_room(
 
 
 RECONCILE_EVERY = 60  # seconds
+RECONCILE_KEEP = 3600  # seconds a check is kept (and shown with its time) at most
+RECONCILE_BUSY = 300  # seconds before a check that never finished may be started again
 
 
 def _reconcile_key(part_ids: list[int]) -> str:
@@ -508,16 +511,48 @@ def _reconcile_key(part_ids: list[int]) -> str:
 def reconcile(
     part_ids: list[int], now: datetime.datetime
 ) -> tuple[int, int, datetime.datetime]:
-    """The reconciliation of these booths, (tallied, raw, when checked), at most
-    RECONCILE_EVERY seconds old: counting every standing mark of a large AC costs more
-    than the rest of the war room, and the screen refreshes every 15 s."""
+    """The reconciliation of these booths, (tallied, raw, when checked).
+
+    Counting every standing mark of a large AC costs more than the rest of the war
+    room, and the screen refreshes every 15 s: a check is reused, and once it is
+    RECONCILE_EVERY seconds old the view still answers with it (showing when it was
+    made) while a background thread checks afresh. Only the first view counts in
+    the request.
+    """
     key = _reconcile_key(part_ids)
     found = cache.get(key)
-    if found is not None:
-        return found  # type: ignore[no-any-return]
-    tallied, raw = _reconcile(part_ids)
-    cache.set(key, (tallied, raw, now), RECONCILE_EVERY)
-    return tallied, raw, now
+    if found is None:
+        tallied, raw = _reconcile(part_ids)
+        cache.set(key, (tallied, raw, now), RECONCILE_KEEP)
+        return tallied, raw, now
+    checked_at = found[2]
+    if (now - checked_at).total_seconds() >= RECONCILE_EVERY and cache.add(
+        f"{key}:busy", True, RECONCILE_BUSY
+    ):
+        _in_background(_reconcile_refresh, key, list(part_ids))
+    return found  # type: ignore[no-any-return]
+
+
+def _in_background(task: Any, *args: Any) -> None:
+    """Run `task(*args)` in a daemon thread that closes its own database connection
+    (tests run the task inline)."""
+
+    def run() -> None:
+        try:
+            task(*args)
+        finally:
+            connections.close_all()
+
+    threading.Thread(target=run, name="war-room-check", daemon=True).start()
+
+
+def _reconcile_refresh(key: str, part_ids: list[int]) -> None:
+    """Check afresh and keep the result."""
+    try:
+        tallied, raw = _reconcile(part_ids)
+        cache.set(key, (tallied, raw, timezone.now()), RECONCILE_KEEP)
+    finally:
+        cache.delete(f"{key}:busy")
 
 
 def reconcile_forget(part_ids: list[int]) -> None:

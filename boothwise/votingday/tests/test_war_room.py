@@ -153,6 +153,29 @@ class WarRoomTests(VotingdayTestCase):
         self.assertContains(response, "3 booths counted again.")
         self.assertContains(response, 'data-reconciled="1"')
 
+    def test_an_old_check_is_shown_while_a_fresh_one_is_made_in_the_background(self):
+        self.login("arun")
+        url = self.url(ac=self.w.ac100.pk)
+        self.client.get(url)  # counts the booths and checks them in the request
+        BoothTally.objects.filter(part_id=self.part.pk).update(marked=F("marked") + 95)
+        inline = mock.patch.object(
+            selectors, "_in_background", side_effect=lambda task, *a: task(*a)
+        )
+        with mock.patch.object(selectors, "RECONCILE_EVERY", 0), inline as later:
+            stale = self.client.get(url)  # answers with the kept check ...
+            self.assertContains(stale, 'data-reconciled="1"')
+            self.assertEqual(later.call_count, 1)  # ... and checks afresh
+        fresh = self.client.get(url)
+        self.assertContains(fresh, "add up to 99 marks but the raw count is 4")
+        # One fresh check at a time: while one runs, views do not start another.
+        with (
+            mock.patch.object(selectors, "RECONCILE_EVERY", 0),
+            mock.patch.object(selectors, "_in_background") as later,
+        ):
+            self.client.get(url)
+            self.client.get(url)
+            self.assertEqual(later.call_count, 1)
+
     def test_once_counted_the_war_room_reads_no_voter_or_mark_rows(self):
         self.login("arun")
         self.client.get(self.url(ac=self.w.ac100.pk))
