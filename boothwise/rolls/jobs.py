@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connections
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -38,6 +37,7 @@ from boothwise.accounts.access import AnyUser, scope_for, visible
 from boothwise.accounts.models import User
 from boothwise.accounts.permissions import Action
 from boothwise.core.audit import audit_record
+from boothwise.core.threads import in_thread
 from boothwise.geography.models import AssemblyConstituency, Part, normalise_part_number
 from boothwise.rolls import importer
 from boothwise.rolls.importer import RollFileError
@@ -166,14 +166,7 @@ def _parts_named(header: list[str], records: importer.Records) -> set[tuple[int,
 
 
 def _spawn(target: Callable[[], None]) -> None:
-    def run() -> None:
-        try:
-            target()
-        finally:
-            # This thread's connections only; the web request's stay open.
-            connections.close_all()
-
-    threading.Thread(target=run, name="roll-import", daemon=True).start()
+    in_thread(target, "roll-import")
 
 
 #: How a job is started. Tests replace it with an inline call (`lambda job: job()`).

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
-import threading
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import Count, Min, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
@@ -20,6 +20,7 @@ from boothwise.accounts.access import scope_for, visible
 from boothwise.accounts.models import User
 from boothwise.accounts.permissions import Action
 from boothwise.core.lookups import ids_in
+from boothwise.core.threads import in_thread
 from boothwise.geography.models import AssemblyConstituency, Part
 from boothwise.outreach.models import Answer, Question
 from boothwise.rolls.models import Voter
@@ -384,7 +385,11 @@ class WarRoom:
     checked_at: datetime.datetime
     counted_at: datetime.datetime | None
     polling: bool = True
-    past_known: bool = False  # some booth's past turnout is known (a column shows it)
+
+    @functools.cached_property
+    def past_known(self) -> bool:
+        """Some booth's past turnout is known (the page then shows the column)."""
+        return any(r.past_turnout is not None for r in self.rows)
 
     @property
     def reconciled(self) -> bool:
@@ -424,15 +429,17 @@ def war_room(
         "supporters_voted",
         "last_mark_at",
         "past_turnout",
-        "counted_at",  # last: t[-1]
+        "counted_at",
     )
 
-    def read_tallies() -> dict[int, tuple[Any, ...]]:
-        rows = BoothTally.objects.filter(ids_in("part_id", ids)).values_list(*fields)
-        return {row[0]: row for row in rows}
+    def read_tallies() -> dict[int, Any]:
+        rows = BoothTally.objects.filter(ids_in("part_id", ids)).values_list(
+            *fields, named=True
+        )
+        return {row.part_id: row for row in rows}
 
     tallies = read_tallies()
-    uncounted = [i for i in ids if i not in tallies or tallies[i][-1] is None]
+    uncounted = [i for i in ids if i not in tallies or tallies[i].counted_at is None]
     if uncounted:
         tally_count(uncounted)
         tallies = read_tallies()
@@ -448,31 +455,28 @@ def war_room(
     rows = []
     turnout_url = reverse("votingday:turnout", args=[0]).replace("/0/", "/{}/")
     report_url = reverse("votingday:report", args=[0]).replace("/0/", "/{}/")
-    never = (0, 0, 0, 0, 0, None, None, None)
     for part in part_list:
-        _pk, electors, marked, supporters, voted, last_mark_at, past, _c = (
-            tallies.get(part.pk) or never
-        )
+        t = tallies.get(part.pk) or BoothTally(part=part, ac_id=part.ac_id)
         i = incidents.get(part.pk, {})
         oldest = i.get("oldest")
         rows.append(
             BoothRow(
                 part=part,
-                electors=electors,
-                marked=marked,
-                supporters_waiting=max(0, supporters - voted),
-                last_mark=last_mark_at,
+                electors=t.electors,
+                marked=t.marked,
+                supporters_waiting=max(0, t.supporters - t.supporters_voted),
+                last_mark=t.last_mark_at,
                 silent=polling
-                and (last_mark_at is None or now - last_mark_at > SILENT_AFTER),
+                and (t.last_mark_at is None or now - t.last_mark_at > SILENT_AFTER),
                 open_incidents=i.get("n", 0),
                 oldest_incident=i.get("oldest"),
-                past_turnout=past,
+                past_turnout=t.past_turnout,
                 label=f"{part.ac.number}/{part.number} {part.name}",
                 turnout_url=turnout_url.format(part.pk),
                 report_url=report_url.format(part.pk),
                 last_mark_hm=(
-                    timezone.localtime(last_mark_at).strftime("%H:%M")
-                    if last_mark_at
+                    timezone.localtime(t.last_mark_at).strftime("%H:%M")
+                    if t.last_mark_at
                     else ""
                 ),
                 oldest_incident_min=(
@@ -481,7 +485,7 @@ def war_room(
             )
         )
     tallied, raw, checked_at = reconcile(ids, now)
-    counted = [t[-1] for t in tallies.values() if t[-1] is not None]
+    counted = [t.counted_at for t in tallies.values() if t.counted_at is not None]
     return WarRoom(
         rows=rows,
         electors=sum(r.electors for r in rows),
@@ -494,7 +498,6 @@ def war_room(
         checked_at=checked_at,
         counted_at=min(counted) if counted else None,
         polling=polling,
-        past_known=any(r.past_turnout is not None for r in rows),
     )
 
 
@@ -534,16 +537,8 @@ def reconcile(
 
 
 def _in_background(task: Any, *args: Any) -> None:
-    """Run `task(*args)` in a daemon thread that closes its own database connection
-    (tests run the task inline)."""
-
-    def run() -> None:
-        try:
-            task(*args)
-        finally:
-            connections.close_all()
-
-    threading.Thread(target=run, name="war-room-check", daemon=True).start()
+    """Run `task(*args)` in a background thread (tests run the task inline)."""
+    in_thread(functools.partial(task, *args), "war-room-check")
 
 
 def _reconcile_refresh(key: str, part_ids: list[int]) -> None:

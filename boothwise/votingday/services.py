@@ -243,18 +243,23 @@ def _markable(by: User, keys: set[tuple[int, int]]) -> dict[tuple[int, int], _Ma
 _INSERT_FIELDS = [f for f in VotedMark._meta.concrete_fields if not f.primary_key]
 
 
-def _insert_sql(marks: list[VotedMark], returning: str) -> tuple[str, list[Any]]:
-    """INSERT … ON CONFLICT DO NOTHING RETURNING for the marks, and its parameters."""
+def _insert_into() -> str:
+    """``INSERT INTO`` the marks table and its columns, as both insert forms start."""
     table = connection.ops.quote_name(VotedMark._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in _INSERT_FIELDS)
+    return f"INSERT INTO {table} ({columns})"
+
+
+def _db_value(mark: VotedMark, field: Any) -> Any:
+    return field.get_db_prep_save(field.pre_save(mark, add=True), connection)
+
+
+def _insert_sql(marks: list[VotedMark], returning: str) -> tuple[str, list[Any]]:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING for the marks, and its parameters."""
     row = "(" + ", ".join(["%s"] * len(_INSERT_FIELDS)) + ")"
-    params: list[Any] = []
-    for mark in marks:
-        for field in _INSERT_FIELDS:
-            value = field.pre_save(mark, add=True)
-            params.append(field.get_db_prep_save(value, connection))
+    params = [_db_value(mark, field) for mark in marks for field in _INSERT_FIELDS]
     sql = (
-        f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(marks))} "
+        f"{_insert_into()} VALUES {', '.join([row] * len(marks))} "
         f"ON CONFLICT DO NOTHING RETURNING {returning}"
     )
     return sql, params
@@ -281,15 +286,10 @@ def _insert_sql_pg(marks: list[VotedMark], returning: str) -> tuple[str, list[An
     """As `_insert_sql`, with one array parameter per column (``unnest``): the same
     short statement for any batch, which the driver need not split into hundreds of
     placeholders each time."""
-    table = connection.ops.quote_name(VotedMark._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in _INSERT_FIELDS)
     arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in _INSERT_FIELDS)
-    params = [
-        [field.get_db_prep_save(field.pre_save(m, add=True), connection) for m in marks]
-        for field in _INSERT_FIELDS
-    ]
+    params = [[_db_value(m, field) for m in marks] for field in _INSERT_FIELDS]
     sql = (
-        f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays}) "
+        f"{_insert_into()} SELECT * FROM unnest({arrays}) "
         f"ON CONFLICT DO NOTHING RETURNING {returning}"
     )
     return sql, params
