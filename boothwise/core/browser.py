@@ -52,3 +52,21 @@ def chromium() -> Iterator[Any]:
         finally:
             browser.close()
             connections.close_all()
+
+
+def _cut_off(route: Any) -> None:
+    route.abort("internetdisconnected")
+
+
+def set_offline(context: Any, offline: bool) -> None:
+    """Take a browser context off the network, or put it back.
+
+    Playwright's offline switch does not reach every request of a page that a service
+    worker controls (microsoft/playwright#2311), so the page's API calls are also cut
+    off by a route while offline.
+    """
+    if offline:
+        context.route("**/api/**", _cut_off)
+    else:
+        context.unroute("**/api/**", _cut_off)
+    context.set_offline(offline)

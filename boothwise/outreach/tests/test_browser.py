@@ -12,7 +12,7 @@ from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from boothwise.core.browser import chromium, chromium_path
+from boothwise.core.browser import chromium, chromium_path, set_offline
 from boothwise.outreach.models import Answer, Visit
 from boothwise.outreach.services import campaign_create
 from boothwise.outreach.tests.helpers import load_roll
@@ -81,7 +81,7 @@ class OfflineWalkListBrowserTests(StaticLiveServerTestCase):
                      .then(keys => keys.length >= 2)""",
             )
 
-            context.set_offline(True)
+            set_offline(context, True)
             page.reload()
             page.wait_for_selector(".ow-doorform")
             self.assertIs(page.is_visible("#ow-offline"), True)
@@ -107,7 +107,7 @@ class OfflineWalkListBrowserTests(StaticLiveServerTestCase):
             self.assertEqual(Visit.objects.count(), 0)
 
             # The network returns: the outbox empties by itself.
-            context.set_offline(False)
+            set_offline(context, False)
             self.wait_for(
                 page, "() => document.querySelector('#ow-sync').dataset.pending === '0'"
             )

@@ -10,7 +10,7 @@ import unittest
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.urls import reverse
 
-from boothwise.core.browser import chromium, chromium_path
+from boothwise.core.browser import chromium, chromium_path, set_offline
 from boothwise.outreach.tests.helpers import load_roll
 from boothwise.rolls.models import Voter
 from boothwise.test import PASSWORD, build_world
@@ -83,7 +83,7 @@ class MarkingPageBrowserTests(StaticLiveServerTestCase):
                    caches.open('bw-votingday-pages-v1').then(c => c.keys())
                      .then(keys => keys.length >= 1)""",
             )
-            context.set_offline(True)
+            set_offline(context, True)
             page.reload()
             page.wait_for_selector("#vd-form")
             self.type_entry(page, "1-3")
@@ -95,7 +95,7 @@ class MarkingPageBrowserTests(StaticLiveServerTestCase):
             self.wait_for(page, PENDING % "3")
             self.assertEqual(VotedMark.objects.count(), 6)
 
-            context.set_offline(False)
+            set_offline(context, False)
             page.evaluate("() => window.dispatchEvent(new Event('online'))")
             self.wait_for(page, PENDING % "0")
             page.goto("about:blank")  # stop the page's timers before the server goes
