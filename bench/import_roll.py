@@ -125,8 +125,8 @@ BARE_INDEXES = (
     "CREATE INDEX ON bare_voter (epic_no varchar_pattern_ops)",
     "ALTER TABLE bare_household ADD PRIMARY KEY (id)",
     "CREATE UNIQUE INDEX ON bare_household (part_id, section_no, house_key)",
-    "ALTER TABLE bare_voterword ADD PRIMARY KEY (voter_id, word_id, of_relative)",
-    "CREATE INDEX ON bare_voterword (word_id, ac_id, voter_id)",
+    "ALTER TABLE bare_voterword ADD PRIMARY KEY (word_id, ac_id, voter_id, of_relative)",
+    "CREATE INDEX ON bare_voterword USING brin (voter_id)",
 )
 
 

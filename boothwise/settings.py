@@ -177,3 +177,6 @@ LOGGING = {
 
 # The party this installation serves; shown in the header, never printed on voter slips.
 SITE_NAME = env_str("SITE_NAME", "boothwise")
+
+# PostgreSQL roll imports check and stage plainly clean rows by column (polars).
+ROLL_FAST_LANE = env_bool("ROLL_FAST_LANE", True)

@@ -116,11 +116,22 @@ class RejectedRow(models.Model):
 class Household(models.Model):
     """Electors at one house number in one section of a part."""
 
+    # No database foreign-key checks, as for electors: a roll import writes households
+    # by the lakh with part and AC ids it has just read, and the checks cost a trigger
+    # call per row; Django's PROTECT still guards deletes.
     ac = models.ForeignKey(
-        AssemblyConstituency, models.PROTECT, related_name="+", db_index=False
+        AssemblyConstituency,
+        models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     part = models.ForeignKey(
-        Part, models.PROTECT, related_name="households", db_index=False
+        Part,
+        models.PROTECT,
+        related_name="households",
+        db_index=False,
+        db_constraint=False,
     )
     section_no = models.PositiveSmallIntegerField(null=True, blank=True)
     house_no = models.CharField(_("house number"), max_length=60)
@@ -243,13 +254,16 @@ class VoterWord(models.Model):
     """Which word keys occur in an elector's name (or relative's name).
 
     Derived data, rebuilt from the names by the importer (or
-    ``search.voter_words_index``), about five rows per elector: so it has exactly two
-    indexes, the composite primary key (an elector's words) and (word, AC, elector),
-    which stage two of search reads without touching the table; and no database
-    foreign-key checks (the importer writes ids it has just read).
+    ``search.voter_words_index``), about five rows per elector, and loaded by the
+    crore: so on PostgreSQL it has one B-tree, the primary key (word, AC, elector,
+    relation), which stage two of search reads without touching the table, and a BRIN
+    index on the elector (an elector's words, for the few electors a revision changes;
+    an import appends them in elector order, so the BRIN stays sharp and costs next to
+    nothing to keep up). SQLite keeps the older pair of B-trees (rolls migration 0008).
+    No database foreign-key checks (the importer writes ids it has just read).
     """
 
-    pk = models.CompositePrimaryKey("voter_id", "word_id", "of_relative")
+    pk = models.CompositePrimaryKey("word_id", "ac_id", "voter_id", "of_relative")
     voter = models.ForeignKey(
         Voter, models.CASCADE, related_name="words", db_constraint=False, db_index=False
     )
@@ -264,11 +278,6 @@ class VoterWord(models.Model):
         db_index=False,
     )
     of_relative = models.BooleanField(default=False)
-
-    class Meta:
-        indexes = [
-            models.Index(fields=["word", "ac", "voter"], name="voterword_word_ac_voter")
-        ]
 
     def __str__(self) -> str:
         return f"{self.voter_id}:{self.word_id}"

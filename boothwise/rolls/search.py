@@ -228,10 +228,10 @@ def voter_words_index(voters: Iterable[Voter]) -> int:
         for row in rows:
             keep[row.voter_id].add((row.word_id, row.of_relative))
         stale = [
-            (voter_id, word_id, of_relative)
-            for voter_id, word_id, of_relative in VoterWord.objects.filter(
+            (word_id, ac_id, voter_id, of_relative)  # the primary key's order
+            for word_id, ac_id, voter_id, of_relative in VoterWord.objects.filter(
                 voter_id__in=list(keep)
-            ).values_list("voter_id", "word_id", "of_relative")
+            ).values_list("word_id", "ac_id", "voter_id", "of_relative")
             if (word_id, of_relative) not in keep[voter_id]
         ]
         if stale:

@@ -1,0 +1,420 @@
+"""The import's fast lane: plainly clean rows of first rolls, checked and staged by
+column (polars) instead of row by row.
+
+The importer's row-by-row path (``_Importer._validate`` then ``_stage_fresh``) spends
+some 30 µs of Python on each elector, which made a first import of a whole AC wait on
+Python while PostgreSQL sat idle. Most rows of a roll are plainly clean: every field
+already trimmed of anything odd, text in NFC, codes the importer knows. For those rows
+of parts that had no roll before, this module does the same checks and writes the same
+COPY lines with column operations; every other row (anything unusual, a part with an
+earlier roll, a serial seen before) takes the row-by-row path, which alone knows the
+reasons to reject. The outcome (electors, households, name words, rejections and their
+reasons, warning counts) is the same either way, which the tests check by importing
+dirty files both ways.
+
+Order matters for one rule only: a serial number repeated in a part keeps its first
+line. The fast rows of a batch are registered as present before the other rows are
+checked; a slower row on an earlier line that claims the same serial takes it back
+(``_Importer.bumped``), and the fast row is then rejected as the repeat it is.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from boothwise.rolls.models import AGE_MAX, AGE_MIN
+
+if TYPE_CHECKING:
+    from boothwise.rolls.importer import _Importer, _Staged
+
+# Rows with any of these take the row-by-row path: control characters (the two
+# languages disagree on a few of them as white space, and COPY would need escapes)
+# and backslashes (COPY escapes).
+_AWKWARD = r"[\x00-\x1f\x7f\\]"
+_DIGITS = r"^[0-9]+$"
+# House numbers and EPIC numbers whose upper-casing cannot differ between Python and
+# polars: ASCII and Devanagari only.
+_PLAIN = r"^[\x20-\x7e\u0900-\u097f]*$"
+_TEXT = ("name", "relative_name", "name_en", "relative_name_en", "house_no")
+_CODES = (
+    "ac_no",
+    "part_no",
+    "serial_no",
+    "epic_no",
+    "age",
+    "gender",
+    "section_no",
+    "relation_type",
+)
+
+
+@dataclass
+class FastRows:
+    """The rows of one batch that the fast lane took: checked, cleaned and placed."""
+
+    frame: pl.DataFrame
+    fields: dict[int, list[str]] = field(default_factory=dict)  # line → raw fields
+
+
+def take(
+    imp: _Importer, header: list[str], records: list[tuple[int, list[str]]]
+) -> tuple[FastRows | None, list[tuple[int, list[str]]]]:
+    """Split a batch into the fast lane's rows and the rest (in file order).
+
+    The fast rows are registered as present in their parts; nothing else of the
+    importer's state changes until `settle`.
+    """
+    from boothwise.rolls.importer import (
+        COLUMNS,
+        EPIC_MAX,
+        GENDERS,
+        HOUSE_MAX,
+        NAME_MAX,
+        NO_EPIC,
+        RELATIONS,
+        SECTION_MAX,
+    )
+
+    width = len(header)
+    imp._set_header(header)
+    assert imp.columns is not None
+    even = [r for r in records if len(r[1]) == width]
+    if len(even) < 100 or not _may_be_fresh(imp, even):
+        return None, records
+    columns: dict[str, Any] = {"line": [line for line, _f in even]}
+    for name, index in zip(COLUMNS, imp.columns, strict=True):
+        columns[name] = (
+            [f[index] for _l, f in even] if index < width else [""] * len(even)
+        )
+    df = pl.DataFrame(
+        columns, schema={"line": pl.Int64, **dict.fromkeys(COLUMNS, pl.String)}
+    )
+    every = pl.concat_str([pl.col(c) for c in COLUMNS], separator="|")
+    df = df.with_columns(
+        [pl.col(c).str.strip_chars() for c in _CODES]
+        + [pl.col(c).str.replace_all(r"\s+", " ").str.strip_chars() for c in _TEXT]
+        + [every.str.contains(_AWKWARD).alias("awkward")]
+    )
+    acs = {number: ac.pk for number, ac in imp.acs.items()}
+    parts = _mapped(df["part_no"], imp._part_number)
+    genders = _mapped(df["gender"], lambda t: imp._lookup(GENDERS, t) if t else "")
+    relations = _mapped(
+        df["relation_type"], lambda t: imp._lookup(RELATIONS, t) if t else ""
+    )
+    digits = pl.col("age").str.contains(_DIGITS)
+    age = pl.when(digits).then(pl.col("age").cast(pl.Int64, strict=False))
+    df = df.with_columns(
+        ac_id=pl.when(pl.col("ac_no").str.contains(_DIGITS)).then(
+            pl.col("ac_no")
+            .cast(pl.Int64, strict=False)
+            .replace_strict(acs, default=None, return_dtype=pl.Int64)
+        ),
+        part=pl.col("part_no").replace_strict(
+            parts, default=None, return_dtype=pl.String
+        ),
+        serial=pl.when(pl.col("serial_no").str.contains(_DIGITS)).then(
+            pl.col("serial_no").cast(pl.Int64, strict=False)
+        ),
+        section=pl.when(pl.col("section_no").str.contains(_DIGITS)).then(
+            pl.col("section_no").cast(pl.Int64, strict=False)
+        ),
+        epic=pl.col("epic_no").str.replace_all(r"\s", "").str.to_uppercase(),
+        age_in=pl.when(age.is_between(AGE_MIN, AGE_MAX)).then(age),
+        age_dropped=digits & ~age.is_between(AGE_MIN, AGE_MAX),
+        sex=pl.col("gender").replace_strict(
+            genders, default=None, return_dtype=pl.String
+        ),
+        relation=pl.col("relation_type").replace_strict(
+            relations, default=None, return_dtype=pl.String
+        ),
+    )
+    df = df.with_columns(
+        epic=pl.when(pl.col("epic").is_in(list(NO_EPIC)))
+        .then(pl.lit(""))
+        .otherwise(pl.col("epic"))
+    )
+    longest = pl.max_horizontal(
+        [pl.col(c).str.len_chars() for c in _TEXT if c != "house_no"]
+    )
+    nfc = pl.all_horizontal(
+        [pl.col(c) == pl.col(c).str.normalize("NFC") for c in _TEXT]
+    )
+    clean = (
+        ~pl.col("awkward")
+        & pl.col("ac_id").is_not_null()
+        & pl.col("part").is_not_null()
+        & pl.col("serial").is_between(1, 2_000_000_000)
+        & ((pl.col("section_no") == "") | (pl.col("section") <= SECTION_MAX))
+        & (pl.col("name") != "")
+        & (longest <= NAME_MAX)
+        & (pl.col("house_no").str.len_chars() <= HOUSE_MAX)
+        & (pl.col("epic").str.len_chars() <= EPIC_MAX)
+        & pl.col("house_no").str.contains(_PLAIN)
+        & pl.col("epic").str.contains(_PLAIN)
+        & ((pl.col("age") == "") | digits)
+        & pl.col("sex").is_not_null()
+        & pl.col("relation").is_not_null()
+        & nfc
+        & pl.struct("ac_id", "part", "serial").is_first_distinct()
+    )
+    df = df.filter(clean.fill_null(False))
+    if df.is_empty():
+        return None, records
+    # Parts: missing ones are created (as the row-by-row path would); parts that had
+    # a roll need comparing, which is the row-by-row path's work.
+    by_id = {ac.pk: ac for ac in imp.acs.values()}
+    pairs = df.select("ac_id", "part").unique().rows()
+    missing = {(by_id[a], p) for a, p in pairs if (a, p) not in imp.parts}
+    if missing:
+        imp._create_parts(missing)
+    part_ids = {(a, p): imp.parts[(a, p)].pk for a, p in pairs}
+    imp._learn_had_roll(set(part_ids.values()))
+    fresh = {key: pk for key, pk in part_ids.items() if not imp.had_roll[pk]}
+    if not fresh:
+        return None, records
+    places = pl.DataFrame(
+        {
+            "ac_id": [a for a, _p in fresh],
+            "part": [p for _a, p in fresh],
+            "part_id": list(fresh.values()),
+        },
+        schema={"ac_id": pl.Int64, "part": pl.String, "part_id": pl.Int64},
+    )
+    df = df.join(places, on=["ac_id", "part"], how="inner", maintain_order="left")
+    # A serial met in an earlier batch (or by an earlier run of a resumed import)
+    # leaves the row to the row-by-row path, which rejects it with the first line.
+    present = imp.present
+    seen = [
+        serial in present.get((a, p), ())
+        for a, p, serial in df.select("ac_id", "part", "serial").iter_rows()
+    ]
+    df = df.filter(~pl.Series(seen, dtype=pl.Boolean))
+    if df.is_empty():
+        return None, records
+    for a, p, serial, line in df.select("ac_id", "part", "serial", "line").iter_rows():
+        present.setdefault((a, p), {})[serial] = line
+    taken = set(df["line"].to_list())
+    fast = FastRows(frame=df)
+    rest = []
+    for record in records:
+        if record[0] in taken:
+            fast.fields[record[0]] = record[1]
+        else:
+            rest.append(record)
+    return fast, rest
+
+
+def _may_be_fresh(imp: _Importer, records: list[tuple[int, list[str]]]) -> bool:
+    """False when every row names a part that had a roll before this import (a
+    re-import or a revision: the row-by-row path compares those), at the cost of one
+    pass over two fields."""
+    assert imp.columns is not None
+    ac_index, part_index = imp.columns[0], imp.columns[1]
+    part_ids = set()
+    for ac_no, part_no in {(f[ac_index], f[part_index]) for _l, f in records}:
+        ac = imp.acs.get(int(ac_no)) if ac_no.strip().isdigit() else None
+        number = imp._part_number(part_no.strip())
+        part = imp.parts.get((ac.pk, number)) if ac is not None and number else None
+        if part is None:
+            return True
+        part_ids.add(part.pk)
+    imp._learn_had_roll(part_ids)
+    return not all(imp.had_roll[pk] for pk in part_ids)
+
+
+def _mapped(column: pl.Series, convert: Callable[[str], str | None]) -> dict[str, Any]:
+    """Each distinct value of a column → ``convert(value)`` (few distinct values)."""
+    return {value: convert(value) for value in column.unique().to_list()}
+
+
+def settle(imp: _Importer, fast: FastRows, rejected: list[Any]) -> FastRows | None:
+    """After the other rows of the batch were checked: reject the fast rows whose
+    serial an earlier line took back, and count the kept rows' warnings."""
+
+    df = fast.frame
+    if imp.bumped:
+        lines = [line for line in df["line"].to_list() if line in imp.bumped]
+        if lines:
+            gone = df.filter(pl.col("line").is_in(lines))
+            for line, a, p, serial in gone.select(
+                "line", "ac_id", "part", "serial"
+            ).iter_rows():
+                first = imp.present[(a, p)][serial]
+                imp._reject_duplicate(
+                    rejected,
+                    imp.header or [],
+                    line,
+                    fast.fields[line],
+                    serial,
+                    p,
+                    first,
+                )
+            df = df.filter(~pl.col("line").is_in(lines))
+        imp.bumped.clear()
+    if df.is_empty():
+        return None
+    stats = imp.stats
+    stats.ages_dropped += int(df["age_dropped"].sum())
+    epics = df.filter(pl.col("epic") != "")["epic"]
+    stats.missing_epics += df.height - epics.len()
+    distinct = set(epics.unique().to_list())
+    stats.repeated_epics += epics.len() - len(distinct - imp.epics)
+    imp.epics |= distinct
+    imp.acs_seen.update(df["ac_id"].unique().to_list())
+    fast.frame = df
+    return fast
+
+
+def stage(imp: _Importer, fast: FastRows, staged: _Staged) -> None:
+    """COPY lines for the fast rows' electors, new households and name words."""
+    from boothwise.rolls.importer import HOUSE_MAX, NO_HOUSE
+
+    df = fast.frame.sort("line")
+    hk = pl.col("house_no").str.replace_all(r"\s", "").str.to_uppercase()
+    hk = hk.str.slice(0, HOUSE_MAX)
+    df = df.with_columns(
+        house_key=pl.when(hk.is_in(list(NO_HOUSE))).then(pl.lit("")).otherwise(hk)
+    )
+    # Households: reuse the part's known ones, reserve ids for new ones (first line's
+    # spelling of the house number, as the row-by-row path).
+    imp._load_fresh_households(set(df["part_id"].unique().to_list()))
+    households = imp.fresh_households
+    homes = df.filter(pl.col("house_key") != "").unique(
+        subset=["part_id", "section", "house_key"], keep="first", maintain_order=True
+    )
+    keys = homes.select("part_id", "section", "house_key").rows()
+    new = [i for i, key in enumerate(keys) if key not in households]
+    if new:
+        ids = imp._reserve("rolls_household", len(new))
+        for i, pk in zip(new, ids, strict=True):
+            households[keys[i]] = pk
+        created = homes[new].with_columns(id=pl.Series(ids, dtype=pl.Int64))
+        staged.fresh_households.append(
+            _copy_text(
+                created.select(
+                    "id", "ac_id", "part_id", "section", "house_no", "house_key"
+                )
+            )
+        )
+    home_ids = pl.DataFrame(
+        {
+            "part_id": [k[0] for k in keys],
+            "section": [k[1] for k in keys],
+            "house_key": [k[2] for k in keys],
+            "household_id": [households[k] for k in keys],
+        },
+        schema={
+            "part_id": pl.Int64,
+            "section": pl.Int64,
+            "house_key": pl.String,
+            "household_id": pl.Int64,
+        },
+    )
+    df = df.join(
+        home_ids, on=["part_id", "section", "house_key"], how="left", nulls_equal=True
+    )
+    df = df.sort("line").with_columns(
+        id=pl.Series(imp._reserve("rolls_voter", df.height), dtype=pl.Int64),
+        last_import_id=pl.lit(imp.ri.pk, dtype=pl.Int64),
+        status=pl.lit("on_roll"),
+    )
+    # Name words: each distinct spelling pair once (cached across batches).
+    names = _words(imp, df, "name", "name_en")
+    relatives = _words(imp, df, "relative_name", "relative_name_en")
+    df = df.join(names, on=["name", "name_en"], how="left").join(
+        relatives.rename({"key": "relative_key", "words": "relative_words"}),
+        on=["relative_name", "relative_name_en"],
+        how="left",
+    )
+    staged.fresh_voters.append(
+        _copy_text(
+            df.select(
+                "id",
+                "ac_id",
+                "part_id",
+                "serial",
+                "household_id",
+                pl.col("key").alias("name_key"),
+                "relative_key",
+                "last_import_id",
+                "section",
+                "epic",
+                "name",
+                "name_en",
+                "relation",
+                "relative_name",
+                "relative_name_en",
+                "house_no",
+                "age_in",
+                "sex",
+                "status",
+            )
+        )
+    )
+    staged.fresh_count += df.height
+    words = pl.concat(
+        [
+            df.select(
+                pl.col("id").alias("voter_id"),
+                pl.col(column).alias("word_id"),
+                "ac_id",
+                pl.lit(flag).alias("of_relative"),
+            )
+            .explode("word_id")
+            .drop_nulls("word_id")
+            for column, flag in (("words", "f"), ("relative_words", "t"))
+        ]
+    )
+    staged.fresh_words.append(_copy_text(words))
+
+
+def _words(imp: _Importer, df: pl.DataFrame, name: str, name_en: str) -> pl.DataFrame:
+    """Distinct (name, name_en) of the batch → its key text and word ids."""
+    pairs = df.select(name, name_en).unique().rows()
+    imp._word_ids(
+        {
+            key
+            for pair in pairs
+            if pair not in imp.pair_words
+            for key in (*imp._keys(pair[0]), *imp._keys(pair[1]))
+        }
+    )
+    known = imp.pair_words
+    rows = []
+    for pair in pairs:
+        value = known.get(pair)
+        if value is None:
+            value = imp._pair_words(*pair)
+        rows.append(value)
+    return pl.DataFrame(
+        {
+            name: [p[0] for p in pairs],
+            name_en: [p[1] for p in pairs],
+            "key": [r[0] for r in rows],
+            "words": [r[1] for r in rows],
+        },
+        schema={
+            name: pl.String,
+            name_en: pl.String,
+            "key": pl.String,
+            "words": pl.List(pl.Int64),
+        },
+    )
+
+
+def _copy_text(frame: pl.DataFrame) -> str:
+    """A frame as COPY text lines (the fast lane's values need no escaping)."""
+    out = io.BytesIO()
+    frame.write_csv(
+        out,
+        separator="\t",
+        include_header=False,
+        quote_style="never",
+        null_value="\\N",
+    )
+    return out.getvalue().decode()

@@ -1,0 +1,199 @@
+"""The import's fast lane gives the same roll as the row-by-row path, dirt and all."""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from typing import Any
+from unittest import mock, skipUnless
+
+from django.db import connection
+from django.test import override_settings
+
+from boothwise.geography.models import AssemblyConstituency, Part
+from boothwise.rolls import fastlane, importer
+from boothwise.rolls.generator import write_roll
+from boothwise.rolls.importer import ImportStats, roll_import
+from boothwise.rolls.models import (
+    Household,
+    RejectedRow,
+    RollImport,
+    Voter,
+    VoterWord,
+)
+from boothwise.test import BaseTestCase
+
+VOTER_FIELDS = (
+    "section_no",
+    "epic_no",
+    "name",
+    "name_en",
+    "relation_type",
+    "relative_name",
+    "relative_name_en",
+    "house_no",
+    "age",
+    "gender",
+    "status",
+    "name_key",
+    "relative_key",
+)
+
+
+def dirty_roll() -> bytes:
+    """A generated roll of two parts of AC 104 with every kind of dirt mixed in."""
+    out = io.StringIO()
+    write_roll(out, seed=7, ac=104, parts=2, per_part=1500)
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    header, body = rows[0], rows[1:]
+    col = {name: i for i, name in enumerate(header)}
+
+    def put(n: int, **values: str) -> None:
+        for name, value in values.items():
+            body[n][col[name]] = value
+
+    put(10, name="राकेश  सांखला ")  # double and trailing spaces
+    put(11, name_en=unicodedata.normalize("NFD", "José Khan"))  # not NFC
+    put(12, name="Ram\\Lal")  # a backslash
+    put(13, name="राम\tलाल")  # a tab
+    put(14, gender="X")  # unknown gender
+    put(15, age="673")  # dropped age
+    put(16, age="-5")  # dropped age, minus sign
+    put(17, age="30.0")
+    put(18, age="तीस")  # not a number
+    put(19, section_no="")
+    put(20, section_no="x")  # bad section
+    put(21, part_no="01")  # same part, written another way
+    put(22, ac_no="999")  # unknown AC
+    put(23, epic_no="NIL")
+    put(24, epic_no=body[25][col["epic_no"]])  # repeated EPIC
+    put(26, house_no="0")  # no house number
+    put(27, house_no=" 12 / A b ")
+    put(28, relation_type="पति")
+    put(29, relation_type="husband's name")
+    put(30, name="")  # no name
+    put(31, name="क" * 200)  # too long
+    put(32, serial_no="0")
+    put(33, serial_no=body[5][col["serial_no"]])  # repeats line 7, an earlier line
+    # An odd row (slow) before a clean row (fast) of the same serial: the odd row is
+    # first in the file, so the clean one is the repeat.
+    put(40, name="मोहन लाल", age="30.0")
+    put(41, serial_no=body[40][col["serial_no"]])
+    body[50] = body[50][:5]  # too few fields
+    body[51] = [*body[51], "extra"]  # one field too many
+    put(60, house_no="१२/३")  # Devanagari digits
+    put(61, ac_no="१०४")  # Devanagari digits in the AC number
+    # That odd row claims a serial that a clean row on the next line repeats: the
+    # fast lane must yield it to the earlier line.
+    put(62, serial_no=body[61][col["serial_no"]])
+    put(62, epic_no="abc 123 4567")  # lower case, spaces
+    put(1600, part_no="3")  # a part that does not exist yet
+    put(1601, part_no="3")
+    put(1602, part_no="3", serial_no=body[1601][col["serial_no"]])  # repeat in it
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(body)
+    return out.getvalue().encode("utf-8")
+
+
+@skipUnless(connection.vendor == "postgresql", "the fast lane is PostgreSQL's")
+class FastLaneTests(BaseTestCase):
+    def setUp(self):
+        super().setUp()
+        self.ac = AssemblyConstituency.objects.get(state__abbr="RJ", number=104)
+        for number in ("1", "2"):
+            Part.objects.get_or_create(
+                ac=self.ac,
+                number=number,
+                defaults={"number_int": int(number), "name": f"Part {number}"},
+            )
+
+    def load(self, data: bytes, fast: bool) -> dict[str, Any]:
+        stats = ImportStats()
+        with override_settings(ROLL_FAST_LANE=fast):
+            ri = roll_import(
+                file=io.BytesIO(data), by=None, batch_size=1200, stats=stats
+            )
+        self.assertEqual(ri.status, RollImport.Status.DONE)
+        voters = {
+            (v["part__number"], v["serial_no"]): v
+            for v in Voter.objects.filter(ac=self.ac).values(
+                "part__number",
+                "serial_no",
+                "household__section_no",
+                "household__house_no",
+                "household__house_key",
+                *VOTER_FIELDS,
+            )
+        }
+        words: dict[tuple[str, int], set[tuple[str, bool]]] = {}
+        for part, serial, word, rel in VoterWord.objects.filter(ac=self.ac).values_list(
+            "voter__part__number", "voter__serial_no", "word__key", "of_relative"
+        ):
+            words.setdefault((part, serial), set()).add((word, rel))
+        snapshot = {
+            "counts": (ri.created, ri.updated, ri.unchanged, ri.rejected),
+            "parts_created": sorted(ri.parts_created),
+            "warnings": stats.as_dict(),
+            "rejected": list(
+                RejectedRow.objects.filter(roll_import=ri).values_list(
+                    "line", "reason", "raw"
+                )
+            ),
+            "voters": voters,
+            "words": words,
+            "households": sorted(
+                Household.objects.filter(ac=self.ac).values_list(
+                    "part__number", "section_no", "house_key", "house_no"
+                ),
+                key=str,
+            ),
+        }
+        # Start again from nothing for the other way.
+        VoterWord.objects.filter(ac=self.ac).delete()
+        Voter.objects.filter(ac=self.ac).delete()
+        Household.objects.filter(ac=self.ac).delete()
+        Part.objects.filter(ac=self.ac, number="3").delete()
+        return snapshot
+
+    def test_a_dirty_roll_comes_out_the_same_both_ways(self):
+        data = dirty_roll()
+        taken = []
+        real_take = fastlane.take
+
+        def counting_take(*args):
+            fast, rest = real_take(*args)
+            taken.append(0 if fast is None else fast.frame.height)
+            return fast, rest
+
+        slow = self.load(data, fast=False)
+        with mock.patch.object(importer.fastlane, "take", counting_take):
+            quick = self.load(data, fast=True)
+        self.assertGreater(sum(taken), 2500)  # most rows took the fast lane
+        self.assertEqual(quick["counts"], slow["counts"])
+        self.assertEqual(quick["parts_created"], slow["parts_created"])
+        self.assertEqual(quick["warnings"], slow["warnings"])
+        self.assertEqual(quick["rejected"], slow["rejected"])
+        self.assertEqual(quick["households"], slow["households"])
+        self.assertEqual(quick["voters"].keys(), slow["voters"].keys())
+        for key, voter in slow["voters"].items():
+            self.assertEqual(quick["voters"][key], voter, key)
+        self.assertEqual(quick["words"], slow["words"])
+        # The dirt was seen: the odd row before its clean repeat kept the serial.
+        reasons = {line: reason for line, reason, _raw in slow["rejected"]}
+        self.assertIn("first on line 42", reasons[43])
+        self.assertIn("first on line 63", reasons[64])
+        self.assertEqual(slow["voters"][("1", 41)]["age"], 30)
+        self.assertEqual(slow["voters"][("1", 12)]["name_en"], "José Khan")
+        self.assertEqual(slow["counts"][0], 3000 - len(reasons))
+
+    def test_a_part_with_an_earlier_roll_is_compared_row_by_row(self):
+        data = dirty_roll()
+        with override_settings(ROLL_FAST_LANE=True):
+            first = roll_import(file=io.BytesIO(data), by=None, batch_size=1200)
+            again = roll_import(file=io.BytesIO(data), by=None, batch_size=1200)
+        self.assertEqual(again.created, 0)
+        self.assertEqual(again.unchanged, first.created)
+        self.assertEqual(again.rejected, first.rejected)
