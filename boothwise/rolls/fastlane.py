@@ -86,11 +86,11 @@ def take(
     even = [r for r in records if len(r[1]) == width]
     if len(even) < 100 or not _may_be_fresh(imp, even):
         return None, records
-    columns: dict[str, Any] = {"line": [line for line, _f in even]}
+    lines, rows = zip(*even, strict=True)
+    by_index = list(zip(*rows, strict=True))  # the fields, column by column
+    columns: dict[str, Any] = {"line": lines}
     for name, index in zip(COLUMNS, imp.columns, strict=True):
-        columns[name] = (
-            [f[index] for _l, f in even] if index < width else [""] * len(even)
-        )
+        columns[name] = by_index[index] if index < width else [""] * len(even)
     df = pl.DataFrame(
         columns, schema={"line": pl.Int64, **dict.fromkeys(COLUMNS, pl.String)}
     )

@@ -356,7 +356,7 @@ def _parse_csv(data: bytes) -> tuple[list[str], Records, int]:
         line = reader.line_num
         for fields in reader:
             start, line = line + 1, reader.line_num
-            if fields and any(f.strip() for f in fields):
+            if fields and (fields[0].strip() or "".join(fields).strip()):
                 yield start, fields
 
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -364,7 +364,9 @@ def _parse_csv(data: bytes) -> tuple[list[str], Records, int]:
     try:
         header = next(reader)
         for fields in reader:
-            if fields and any(f.strip() for f in fields):
+            # As `any(f.strip() for f in fields)` without a generator per row (a
+            # large share of a fast import's time).
+            if fields and (fields[0].strip() or "".join(fields).strip()):
                 total += 1
     except csv.Error as error:
         raise RollFileError(
