@@ -165,6 +165,16 @@ def take(
     df = df.filter(clean.fill_null(False))
     if df.is_empty():
         return None, records
+    # A serial met in an earlier batch (or by an earlier run of a resumed import)
+    # leaves the row to the row-by-row path, which rejects it with the first line.
+    present = imp.present
+    seen = [
+        serial in present.get((a, p), ())
+        for a, p, serial in df.select("ac_id", "part", "serial").iter_rows()
+    ]
+    df = df.filter(~pl.Series(seen, dtype=pl.Boolean))
+    if df.is_empty():
+        return None, records
     # Parts: missing ones are created (as the row-by-row path would); parts that had
     # a roll need comparing, which is the row-by-row path's work.
     by_id = {ac.pk: ac for ac in imp.acs.values()}
@@ -186,18 +196,8 @@ def take(
         schema={"ac_id": pl.Int64, "part": pl.String, "part_id": pl.Int64},
     )
     df = df.join(places, on=["ac_id", "part"], how="inner", maintain_order="left")
-    # A serial met in an earlier batch (or by an earlier run of a resumed import)
-    # leaves the row to the row-by-row path, which rejects it with the first line.
-    present = imp.present
-    seen = [
-        serial in present.get((a, p), ())
-        for a, p, serial in df.select("ac_id", "part", "serial").iter_rows()
-    ]
-    df = df.filter(~pl.Series(seen, dtype=pl.Boolean))
-    if df.is_empty():
-        return None, records
     for a, p, serial, line in df.select("ac_id", "part", "serial", "line").iter_rows():
-        present.setdefault((a, p), {})[serial] = line
+        imp.present.setdefault((a, p), {})[serial] = line
     taken = set(df["line"].to_list())
     fast = FastRows(frame=df)
     rest = []
