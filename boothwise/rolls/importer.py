@@ -53,7 +53,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -72,7 +72,6 @@ from boothwise.geography.models import (
     normalise_part_number,
     part_number_int,
 )
-from boothwise.rolls import fastlane
 from boothwise.rolls.models import (
     AGE_MAX,
     AGE_MIN,
@@ -85,6 +84,9 @@ from boothwise.rolls.models import (
 )
 from boothwise.rolls.phonetic import word_keys
 from boothwise.rolls.search import vocabulary_index_refresh, word_ids_for
+
+if TYPE_CHECKING:
+    from boothwise.rolls import fastlane
 
 REQUIRED_COLUMNS = (
     "ac_no",
@@ -637,6 +639,9 @@ class _Importer:
         fast: fastlane.FastRows | None = None
         slow = records
         if self.fast_lane and records[0][0] > resume_after:
+            # Imported here, so that polars loads only in a process that imports.
+            from boothwise.rolls import fastlane
+
             fast, slow = fastlane.take(self, header, records)
         for line, fields in slow:
             row = self._validate(header, line, fields, rejected)

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import override_settings
 
 from boothwise.geography.models import AssemblyConstituency, Part
-from boothwise.rolls import fastlane, importer
+from boothwise.rolls import fastlane
 from boothwise.rolls.generator import write_roll
 from boothwise.rolls.importer import ImportStats, roll_import
 from boothwise.rolls.models import (
@@ -188,7 +188,7 @@ class FastLaneTests(BaseTestCase):
             return fast, rest
 
         slow = self.load(data, fast=False)
-        with mock.patch.object(importer.fastlane, "take", counting_take):
+        with mock.patch.object(fastlane, "take", counting_take):
             quick = self.load(data, fast=True)
         self.assertGreater(sum(taken), 2500)  # most rows took the fast lane
         self.assertEqual(quick["counts"], slow["counts"])
