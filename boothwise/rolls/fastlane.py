@@ -3,7 +3,7 @@ column (polars) instead of row by row.
 
 The importer's row-by-row path (``_Importer._validate`` then ``_stage_fresh``) spends
 some 30 µs of Python on each elector, which made a first import of a whole AC wait on
-Python while PostgreSQL sat idle. Most rows of a roll are plainly clean: every field
+Python rather than on PostgreSQL. Most rows of a roll are plainly clean: every field
 already trimmed of anything odd, text in NFC, codes the importer knows. For those rows
 of parts that had no roll before, this module does the same checks and writes the same
 COPY lines with column operations; every other row (anything unusual, a part with an
@@ -14,7 +14,7 @@ dirty files both ways.
 
 Order matters for one rule only: a serial number repeated in a part keeps its first
 line. The fast rows of a batch are registered as present before the other rows are
-checked; a slower row on an earlier line that claims the same serial takes it back
+checked; an odd row on an earlier line that claims the same serial takes it back
 (``_Importer.bumped``), and the fast row is then rejected as the repeat it is.
 """
 
