@@ -27,6 +27,17 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from boothwise.rolls.importer import (
+    COLUMNS,
+    EPIC_MAX,
+    GENDERS,
+    HOUSE_MAX,
+    NAME_MAX,
+    NO_EPIC,
+    NO_HOUSE,
+    RELATIONS,
+    SECTION_MAX,
+)
 from boothwise.rolls.models import AGE_MAX, AGE_MIN
 
 if TYPE_CHECKING:
@@ -69,17 +80,6 @@ def take(
     The fast rows are registered as present in their parts; nothing else of the
     importer's state changes until `settle`.
     """
-    from boothwise.rolls.importer import (
-        COLUMNS,
-        EPIC_MAX,
-        GENDERS,
-        HOUSE_MAX,
-        NAME_MAX,
-        NO_EPIC,
-        RELATIONS,
-        SECTION_MAX,
-    )
-
     width = len(header)
     imp._set_header(header)
     assert imp.columns is not None
@@ -217,7 +217,7 @@ def _may_be_fresh(imp: _Importer, records: list[tuple[int, list[str]]]) -> bool:
     ac_index, part_index = imp.columns[0], imp.columns[1]
     part_ids = set()
     for ac_no, part_no in {(f[ac_index], f[part_index]) for _l, f in records}:
-        ac = imp.acs.get(int(ac_no)) if ac_no.strip().isdigit() else None
+        ac = imp._ac(ac_no.strip())
         number = imp._part_number(part_no.strip())
         part = imp.parts.get((ac.pk, number)) if ac is not None and number else None
         if part is None:
@@ -272,8 +272,6 @@ def settle(imp: _Importer, fast: FastRows, rejected: list[Any]) -> FastRows | No
 
 def stage(imp: _Importer, fast: FastRows, staged: _Staged) -> None:
     """COPY lines for the fast rows' electors, new households and name words."""
-    from boothwise.rolls.importer import HOUSE_MAX, NO_HOUSE
-
     df = fast.frame.sort("line")
     hk = pl.col("house_no").str.replace_all(r"\s", "").str.to_uppercase()
     hk = hk.str.slice(0, HOUSE_MAX)
@@ -295,7 +293,7 @@ def stage(imp: _Importer, fast: FastRows, staged: _Staged) -> None:
             households[keys[i]] = pk
         created = homes[new].with_columns(id=pl.Series(ids, dtype=pl.Int64))
         staged.fresh_households.append(
-            _copy_text(
+            _copy_lines(
                 created.select(
                     "id", "ac_id", "part_id", "section", "house_no", "house_key"
                 )
@@ -316,9 +314,13 @@ def stage(imp: _Importer, fast: FastRows, staged: _Staged) -> None:
         },
     )
     df = df.join(
-        home_ids, on=["part_id", "section", "house_key"], how="left", nulls_equal=True
+        home_ids,
+        on=["part_id", "section", "house_key"],
+        how="left",
+        nulls_equal=True,
+        maintain_order="left",
     )
-    df = df.sort("line").with_columns(
+    df = df.with_columns(
         id=pl.Series(imp._reserve("rolls_voter", df.height), dtype=pl.Int64),
         last_import_id=pl.lit(imp.ri.pk, dtype=pl.Int64),
         status=pl.lit("on_roll"),
@@ -326,13 +328,14 @@ def stage(imp: _Importer, fast: FastRows, staged: _Staged) -> None:
     # Name words: each distinct spelling pair once (cached across batches).
     names = _words(imp, df, "name", "name_en")
     relatives = _words(imp, df, "relative_name", "relative_name_en")
-    df = df.join(names, on=["name", "name_en"], how="left").join(
+    df = df.join(names, on=["name", "name_en"], how="left", maintain_order="left").join(
         relatives.rename({"key": "relative_key", "words": "relative_words"}),
         on=["relative_name", "relative_name_en"],
         how="left",
+        maintain_order="left",
     )
     staged.fresh_voters.append(
-        _copy_text(
+        _copy_lines(
             df.select(
                 "id",
                 "ac_id",
@@ -372,7 +375,7 @@ def stage(imp: _Importer, fast: FastRows, staged: _Staged) -> None:
     )
     # In the order of the table's only B-tree (word first): neighbouring rows land on
     # the same index pages, which made loading them about a third faster.
-    staged.fresh_words.append(_copy_text(words.sort("word_id", "voter_id")))
+    staged.fresh_words.append(_copy_lines(words.sort("word_id", "voter_id")))
 
 
 def _words(imp: _Importer, df: pl.DataFrame, name: str, name_en: str) -> pl.DataFrame:
@@ -386,13 +389,7 @@ def _words(imp: _Importer, df: pl.DataFrame, name: str, name_en: str) -> pl.Data
             for key in (*imp._keys(pair[0]), *imp._keys(pair[1]))
         }
     )
-    known = imp.pair_words
-    rows = []
-    for pair in pairs:
-        value = known.get(pair)
-        if value is None:
-            value = imp._pair_words(*pair)
-        rows.append(value)
+    rows = [imp._pair_words(*pair) for pair in pairs]
     return pl.DataFrame(
         {
             name: [p[0] for p in pairs],
@@ -409,7 +406,7 @@ def _words(imp: _Importer, df: pl.DataFrame, name: str, name_en: str) -> pl.Data
     )
 
 
-def _copy_text(frame: pl.DataFrame) -> str:
+def _copy_lines(frame: pl.DataFrame) -> str:
     """A frame as COPY text lines (the fast lane's values need no escaping)."""
     out = io.BytesIO()
     frame.write_csv(

@@ -490,8 +490,8 @@ class _Importer:
         self.cleaned: dict[str, str] = {}
         self.part_numbers: dict[str, str | None] = {}
         self.words_seen: dict[tuple[int, str], str | None] = {}
-        # The fast lane (boothwise/rolls/fastlane.py): (name, name_en) → key text and
-        # word ids; and lines of fast rows whose serial an earlier line took back.
+        # (name, name_en) → key text and word ids; and lines of fast-lane rows
+        # (boothwise/rolls/fastlane.py) whose serial an earlier line took back.
         self.pair_words: dict[tuple[str, str], tuple[str, list[int]]] = {}
         self.bumped: set[int] = set()
         self.fast_lane = connection.vendor == "postgresql" and settings.ROLL_FAST_LANE
@@ -548,6 +548,10 @@ class _Importer:
             )
             % {"serial": serial, "part": part_no, "first": first},
         )
+
+    def _ac(self, number: str) -> AssemblyConstituency | None:
+        """The state's AC of a trimmed AC number, if there is one."""
+        return self.acs.get(int(number)) if number.isdigit() else None
 
     def _part_number(self, text: str) -> str | None:
         part_no = self.part_numbers.get(text, "")
@@ -748,7 +752,7 @@ class _Importer:
             name_en_text,
             relative_en_text,
         ) = map(str.strip, self.getter([*fields, ""]))
-        ac = self.acs.get(int(ac_no)) if ac_no.isdigit() else None
+        ac = self._ac(ac_no)
         if ac is None:
             reject(
                 UNKNOWN_AC,
@@ -1003,10 +1007,8 @@ class _Importer:
         """A name's key string and its word ids, as two COPY columns (cached)."""
         cached = self.copy_words.get((name, name_en))
         if cached is None:
-            ids = self.word_ids
-            own = " ".join(self._keys(name))[:NAME_MAX]
-            both = self._both_keys(name, name_en)
-            cached = f"{_copy_text(own)}\t{{{','.join(str(ids[k]) for k in both)}}}"
+            own, ids = self._pair_words(name, name_en)
+            cached = f"{own}\t{{{','.join(map(str, ids))}}}"
             if len(self.copy_words) < 500_000:
                 self.copy_words[(name, name_en)] = cached
         return cached
@@ -1016,10 +1018,9 @@ class _Importer:
         cache_key = (name, name_en, ac_id, rel)
         cached = self.word_patterns.get(cache_key)
         if cached is None:
-            ids = self.word_ids
             flag = "t" if rel else "f"
-            both = self._both_keys(name, name_en)
-            cached = "".join(f"#\t{ids[k]}\t{ac_id}\t{flag}\n" for k in both)
+            _own, ids = self._pair_words(name, name_en)
+            cached = "".join(f"#\t{pk}\t{ac_id}\t{flag}\n" for pk in ids)
             if len(self.word_patterns) < 500_000:
                 self.word_patterns[cache_key] = cached
         return cached
@@ -1052,12 +1053,14 @@ class _Importer:
             self.households_loaded |= unread
 
     def _pair_words(self, name: str, name_en: str) -> tuple[str, list[int]]:
-        """A name's key text and the ids of its word keys in both spellings (cached;
-        the keys' ids must be known)."""
-        own = _copy_text(" ".join(self._keys(name))[:NAME_MAX])
-        value = (own, [self.word_ids[k] for k in self._both_keys(name, name_en)])
-        if len(self.pair_words) < 500_000:
-            self.pair_words[(name, name_en)] = value
+        """A name's key text (COPY-escaped) and the ids of its word keys in both
+        spellings, in order (cached; the keys' ids must be known)."""
+        value = self.pair_words.get((name, name_en))
+        if value is None:
+            own = _copy_text(" ".join(self._keys(name))[:NAME_MAX])
+            value = (own, [self.word_ids[k] for k in self._both_keys(name, name_en)])
+            if len(self.pair_words) < 500_000:
+                self.pair_words[(name, name_en)] = value
         return value
 
     def _stage_fresh(

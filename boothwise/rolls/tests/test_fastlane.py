@@ -15,7 +15,7 @@ from django.test import override_settings
 from boothwise.geography.models import AssemblyConstituency, Part
 from boothwise.rolls import fastlane
 from boothwise.rolls.generator import write_roll
-from boothwise.rolls.importer import ImportStats, roll_import
+from boothwise.rolls.importer import FIELDS, ImportStats, roll_import
 from boothwise.rolls.models import (
     Household,
     RejectedRow,
@@ -26,21 +26,7 @@ from boothwise.rolls.models import (
 from boothwise.rolls.tests.test_importer import failing_batch
 from boothwise.test import BaseTestCase
 
-VOTER_FIELDS = (
-    "section_no",
-    "epic_no",
-    "name",
-    "name_en",
-    "relation_type",
-    "relative_name",
-    "relative_name_en",
-    "house_no",
-    "age",
-    "gender",
-    "status",
-    "name_key",
-    "relative_key",
-)
+VOTER_FIELDS = (*FIELDS, "name_key", "relative_key")
 
 
 def dirty_roll() -> bytes:
