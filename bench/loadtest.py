@@ -43,10 +43,59 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+SERVERS = ("gunicorn", "granian")
+
+
+def server_command(server: str, port: int, workers: int) -> list[str]:
+    """The command line of `server` (one of SERVERS) serving boothwise on `port`.
+
+    gunicorn's sync workers answer one request per connection; granian (Rust) keeps
+    connections alive and parses HTTP outside Python, with one Python thread per
+    worker process so the workers never contend for a GIL.
+    """
+    binary = str(Path(sys.executable).with_name(server))
+    if server == "granian":
+        return [
+            binary,
+            "--interface",
+            "wsgi",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--blocking-threads",
+            "1",
+            "--backlog",
+            "2048",
+            "--no-ws",
+            "--log-level",
+            "warning",
+            "boothwise.wsgi:application",
+        ]
+    return [
+        binary,
+        "boothwise.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--timeout",
+        "120",
+        "--backlog",
+        "2048",
+        "--log-level",
+        "warning",
+        "--preload",
+    ]
+
+
 def start_server(
-    url: str, workers: int, log: Path | None = None
+    url: str, workers: int, log: Path | None = None, server: str = "gunicorn"
 ) -> tuple[subprocess.Popen, int]:
-    """Start gunicorn; its output goes to `log` (appended) when given, else inherited."""
+    """Start `server` (gunicorn or granian); its output goes to `log` (appended) when
+    given, else inherited."""
     port = free_port()
     env = dict(
         os.environ,
@@ -59,24 +108,9 @@ def start_server(
         DB_CONN_MAX_AGE="600",
         DJANGO_SETTINGS_MODULE="boothwise.settings",
     )
-    gunicorn = Path(sys.executable).with_name("gunicorn")
     output = log.open("ab") if log is not None else None
-    server = subprocess.Popen(
-        [
-            str(gunicorn),
-            "boothwise.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--timeout",
-            "120",
-            "--backlog",
-            "2048",
-            "--log-level",
-            "warning",
-            "--preload",
-        ],
+    process = subprocess.Popen(
+        server_command(server, port, workers),
         cwd=ROOT,
         env=env,
         start_new_session=True,
@@ -84,18 +118,18 @@ def start_server(
         stderr=output,
     )
     if output is not None:
-        output.close()  # gunicorn holds its own copy
+        output.close()  # the server holds its own copy
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             conn.request("GET", "/api/v1/openapi.json")
             if conn.getresponse().status == 200:
-                return server, port
+                return process, port
         except OSError:
             time.sleep(0.3)
-    stop_server(server)
-    raise RuntimeError("gunicorn did not start")
+    stop_server(process)
+    raise RuntimeError(f"{server} did not start")
 
 
 def stop_server(server: subprocess.Popen) -> None:

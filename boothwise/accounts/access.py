@@ -19,13 +19,14 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from boothwise.accounts.models import User
 from boothwise.accounts.permissions import RANK, Action, roles_for
+from boothwise.core.rawsql import JoinedSelect, quote
 from boothwise.geography.models import AssemblyConstituency, Part
 from boothwise.organisation.models import Person, Post, PostType, Unit
 
@@ -64,15 +65,44 @@ def current_posts_q(prefix: str = "") -> Q:
     )
 
 
+def current_posts_select(user_column: str, alias: str = "t") -> JoinedSelect[Post]:
+    """The posts current today of the user in `user_column`, with unit and part, as
+    hand-written SQL compiled once (core/rawsql.py): every scoped request starts here.
+    It is `Post.objects.filter(current_posts_q(), person__user=…)`; its parameters are
+    `current_posts_params()`."""
+    a = alias
+    return JoinedSelect(
+        Post,
+        ["unit", "part"],
+        f"{a}.person_id IN (SELECT pe.id FROM {quote(Person._meta.db_table)} pe "
+        f"WHERE pe.user_id = {user_column}) "
+        f"AND {a}.start_date <= %s AND ({a}.end_date IS NULL OR {a}.end_date > %s)",
+        alias=alias,
+    )
+
+
+def current_posts_params() -> list[Any]:
+    today = connection.ops.adapt_datefield_value(timezone.localdate())
+    return [today, today]
+
+
+def keep_current_posts(user: User, posts: list[Post]) -> list[Post]:
+    """Remember `posts` as `user`'s current posts for this request (read by
+    `scope_for`), in Post's own order."""
+    posts.sort(key=lambda p: (-p.start_date.toordinal(), p.pk))
+    user._boothwise_posts = posts  # type: ignore[attr-defined]
+    return posts
+
+
+_POSTS_OF_USER = current_posts_select("%s")
+
+
 def _current_posts(user: User) -> list[Post]:
     cache: list[Post] | None = getattr(user, "_boothwise_posts", None)
     if cache is None:
-        cache = list(
-            Post.objects.filter(current_posts_q(), person__user=user).select_related(
-                "unit", "part"
-            )
+        cache = keep_current_posts(
+            user, _POSTS_OF_USER.fetch([user.pk, *current_posts_params()])
         )
-        user._boothwise_posts = cache  # type: ignore[attr-defined]
     return cache
 
 
@@ -196,6 +226,39 @@ def voter_scope_q(scope: Scope, prefix: str = "") -> Q:
             )
         )
     return _any(conditions)
+
+
+def voter_scope_sql(scope: Scope, alias: str) -> tuple[str, list[Any]]:
+    """`voter_scope_q` as a hand-written SQL condition on the table aliased `alias`,
+    and its parameters, for the one path that cannot afford the ORM's compile (marking
+    on polling day). The same rows pass both; test_access compares them."""
+    if scope.everything:
+        return "1 = 1", []
+    conditions: list[str] = []
+    params: list[Any] = []
+
+    def one_of(column: str, values: frozenset[int]) -> None:
+        conditions.append(f"{alias}.{column} IN ({', '.join(['%s'] * len(values))})")
+        params.extend(sorted(values))
+
+    if scope.ac_ids:
+        one_of("ac_id", scope.ac_ids)
+    if scope.unit_paths:
+        # Paths are digits and dots (Unit.path), so LIKE needs no escaping.
+        prefixes = " OR ".join(["u.path LIKE %s"] * len(scope.unit_paths))
+        conditions.append(
+            f"{alias}.part_id IN (SELECT u.part_id FROM {quote(Unit._meta.db_table)} u "
+            f"WHERE u.part_id IS NOT NULL AND ({prefixes}))"
+        )
+        params.extend(f"{path}%" for path in scope.unit_paths)
+    if scope.part_ids:
+        one_of("part_id", scope.part_ids)
+    for part_id, serial_from, serial_to in scope.pages:
+        conditions.append(
+            f"({alias}.part_id = %s AND {alias}.serial_no BETWEEN %s AND %s)"
+        )
+        params.extend([part_id, serial_from, serial_to])
+    return "(" + (" OR ".join(conditions) or "1 = 0") + ")", params
 
 
 def posts_q(scope: Scope) -> Q:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from ninja import Router
 
 from boothwise.accounts.access import access_part
@@ -24,7 +24,7 @@ ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: InvalidOut}
 
 
 @router.post("/marks", response={200: s.MarksResultOut, **ERRORS})
-def votingday_marks_record(request: HttpRequest, data: s.MarksIn) -> s.MarksResultOut:
+def votingday_marks_record(request: HttpRequest, data: s.MarksIn) -> JsonResponse:
     """Store a batch of up to 100 marks from a device's outbox. Safe to replay: a known
     `client_uuid` answers as the first time and writes nothing."""
     items = [
@@ -38,7 +38,8 @@ def votingday_marks_record(request: HttpRequest, data: s.MarksIn) -> s.MarksResu
         )
         for i in data.items
     ]
-    return s.results_out(services.marks_record(by=request_user(request), items=items))
+    results = services.marks_record(by=request_user(request), items=items)
+    return JsonResponse(s.results_json(results))
 
 
 @router.get("/parts/{part_id}/marks", response={200: s.PartMarksOut, **ERRORS})

@@ -30,12 +30,36 @@ class VotedMark(models.Model):
         AGENT_COPY = "agent_copy", _("Agent's marked copy")
         PAGE_INCHARGE = "page_incharge", _("Page in-charge")
 
-    voter = models.ForeignKey(Voter, models.PROTECT, related_name="+")
-    ac = models.ForeignKey(AssemblyConstituency, models.PROTECT, related_name="+")
-    part = models.ForeignKey(Part, models.PROTECT, related_name="+")
+    # Polling day's hottest table carries no database foreign keys and no index per
+    # key: each checked key locked its row (FOR KEY SHARE) at every commit, and every
+    # mark of an AC locked the same AC and part rows, which with the four lone-column
+    # indexes that the composite ones below make redundant was half the cost of
+    # storing a batch (bench/votingday_marks.py). Marks are written by one statement
+    # that takes the elector from the roll in the same request (services.marks_record);
+    # electors, booths, ACs and users are never deleted while marks point at them
+    # (PROTECT, which Django still checks on delete).
+    voter = models.ForeignKey(
+        Voter, models.PROTECT, related_name="+", db_constraint=False, db_index=False
+    )
+    ac = models.ForeignKey(
+        AssemblyConstituency,
+        models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    part = models.ForeignKey(
+        Part, models.PROTECT, related_name="+", db_constraint=False, db_index=False
+    )
     serial_no = models.PositiveIntegerField()
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     device = models.CharField(max_length=64, blank=True)
     # When the worker entered it on the device; `received_at` is when it arrived.
     entered_at = models.DateTimeField(_("entered at"))

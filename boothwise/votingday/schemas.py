@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from typing import Any
 
 from ninja import Field, Schema
 from pydantic import BaseModel
@@ -42,21 +43,24 @@ class MarksResultOut(BaseModel):
     results: list[MarkResultOut]
 
 
-def results_out(results: list[MarkResult]) -> MarksResultOut:
-    return MarksResultOut(
-        results=[
-            MarkResultOut(
-                client_uuid=r.client_uuid,
-                status=r.status,
-                mark_id=r.mark_id,
-                serial_no=r.serial_no,
-                name=r.name,
-                already=r.already,
-                error=r.error,
-            )
+def results_json(results: list[MarkResult]) -> dict[str, Any]:
+    """The answer to a batch of marks, in MarksResultOut's shape, as plain JSON values:
+    polling day's hottest answer skips validating again what services just built
+    (test_api checks it against the schema)."""
+    return {
+        "results": [
+            {
+                "client_uuid": str(r.client_uuid),
+                "status": r.status,
+                "mark_id": r.mark_id,
+                "serial_no": r.serial_no,
+                "name": r.name,
+                "already": r.already,
+                "error": r.error,
+            }
             for r in results
         ]
-    )
+    }
 
 
 class MarkOut(Schema):

@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime
+import functools
 import io
+import json
 import re
 import uuid
 from collections.abc import Sequence
@@ -23,9 +25,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image
 
-from boothwise.accounts.access import visible
+from boothwise.accounts.access import scope_for, visible, voter_scope_sql
 from boothwise.accounts.models import User
 from boothwise.accounts.permissions import Action
+from boothwise.core.rawsql import prepared_cursor, quote
 from boothwise.geography.models import Part
 from boothwise.rolls.models import Voter
 from boothwise.votingday.models import (
@@ -102,104 +105,119 @@ def marks_record(*, by: User, items: Sequence[MarkIn]) -> list[MarkResult]:
     already marked answers with the standing mark and writes nothing. The booths'
     tallies move in the same transaction as the marks.
 
-    This is polling day's hottest path, so it spends few queries: the electors, one
-    INSERT … ON CONFLICT DO NOTHING RETURNING, one tally UPDATE per booth, and only for
-    replays or already-marked electors a look at the marks that stand.
+    This is polling day's hottest path. On PostgreSQL one prepared statement finds
+    the electors, stores the marks and moves the tallies (`_record_pg`); SQLite takes
+    the electors, one INSERT … ON CONFLICT DO NOTHING RETURNING and one tally UPDATE
+    per booth in a transaction. Only replays and already-marked electors cost a look
+    at the marks that stand.
     """
     if len(items) > MAX_BATCH:
         raise ValidationError(
             _("Send at most %(n)d marks at a time.") % {"n": MAX_BATCH}
         )
-    voters = _markable(by, {(i.part_id, i.serial_no) for i in items})
     sources = set(VotedMark.Source.values)
     late = timezone.now() + datetime.timedelta(minutes=5)
-    errors: dict[uuid.UUID, str] = {}
-    fresh: dict[uuid.UUID, VotedMark] = {}
+    unique: dict[uuid.UUID, MarkIn] = {}
     for item in items:
-        if item.client_uuid in fresh or item.client_uuid in errors:
-            continue
-        voter = voters.get((item.part_id, item.serial_no))
-        if voter is None:
-            errors[item.client_uuid] = _(
-                "Serial %(n)d is not on the roll of a booth you may mark."
-            ) % {"n": item.serial_no}
-        elif item.source not in sources:
-            errors[item.client_uuid] = _("Unknown source.")
-        elif item.entered_at > late:
-            errors[item.client_uuid] = _("The entry time is in the future.")
+        unique.setdefault(item.client_uuid, item)
+    valid = {
+        uid: item.source in sources and item.entered_at <= late
+        for uid, item in unique.items()
+    }
+    with (
+        contextlib.nullcontext()
+        if connection.vendor == "postgresql"
+        else transaction.atomic()
+    ):
+        if connection.vendor == "postgresql":
+            voters, stored = _record_pg(by, list(unique.values()), valid)
         else:
-            fresh[item.client_uuid] = VotedMark(
-                voter_id=voter.pk,
-                ac_id=voter.ac_id,
-                part_id=voter.part_id,
-                serial_no=voter.serial_no,
-                source=item.source,
-                by=by,
-                device=item.device[:64],
-                entered_at=item.entered_at,
-                client_uuid=item.client_uuid,
-            )
-    marks = list(fresh.values())
-    # One booth's marks on PostgreSQL: one statement, atomic by itself.
-    one_statement = (
-        connection.vendor == "postgresql" and len({m.part_id for m in marks}) == 1
-    )
-    with contextlib.nullcontext() if one_statement else transaction.atomic():
+            voters = _markable(by, {(i.part_id, i.serial_no) for i in items})
+            fresh = [
+                _new_mark(by, voter, item)
+                for uid, item in unique.items()
+                if valid[uid]
+                and (voter := voters.get((item.part_id, item.serial_no))) is not None
+            ]
+            stored = _insert_ignoring_conflicts(fresh)
+            _tally_add([m for m in fresh if m.client_uuid in stored], voters)
         # A replayed uuid, or a second mark of a marked elector (`mark_one_standing`),
-        # conflicts and is skipped.
-        if one_statement:
-            stored = _insert_and_tally_pg(marks)
-        else:
-            stored = _insert_ignoring_conflicts(marks)
-            _tally_add([fresh[u] for u in stored], voters)
-        others = [u for u in fresh if u not in stored]
-        others += [i.client_uuid for i in items if i.client_uuid in errors]
+        # conflicted and was skipped: answer with the mark that stands.
+        others = [uid for uid in unique if uid not in stored]
         known = _marks_by_uuid(others) if others else {}
         standing: dict[int, int] = {}
         if len(known) < len(others):
             standing = dict(
                 VotedMark.objects.filter(
-                    voter_id__in=[m.voter_id for m in fresh.values()], undone=False
+                    voter_id__in=[v.pk for v in voters.values()], undone=False
                 ).values_list("voter_id", "pk")
             )
-    results = []
-    for item in items:
-        uid = item.client_uuid
-        voter = voters.get((item.part_id, item.serial_no))
-        name = voter.name if voter else ""
-        mark = known.get(uid)
-        if uid in stored:
-            results.append(
-                MarkResult(uid, "accepted", stored[uid], item.serial_no, name)
+    return [
+        _result(
+            by,
+            item,
+            voters.get((item.part_id, item.serial_no)),
+            stored,
+            known,
+            standing,
+            sources,
+            late,
+        )
+        for item in items
+    ]
+
+
+def _result(
+    by: User,
+    item: MarkIn,
+    voter: _Markable | None,
+    stored: dict[uuid.UUID, int],
+    known: dict[uuid.UUID, VotedMark],
+    standing: dict[int, int],
+    sources: set[str],
+    late: datetime.datetime,
+) -> MarkResult:
+    """The answer to one item of a batch (see `marks_record`)."""
+    uid = item.client_uuid
+    name = voter.name if voter else ""
+    mark = known.get(uid)
+    if uid in stored:
+        return MarkResult(uid, "accepted", stored[uid], item.serial_no, name)
+    if mark is not None:
+        if mark.by_id != by.pk:
+            return MarkResult(
+                uid, "rejected", None, item.serial_no, error=_("Not found.")
             )
-        elif mark is not None:
-            if mark.by_id != by.pk:
-                results.append(
-                    MarkResult(
-                        uid, "rejected", None, item.serial_no, error=_("Not found.")
-                    )
-                )
-            else:
-                results.append(
-                    MarkResult(uid, "accepted", mark.pk, item.serial_no, name)
-                )
-        elif voter is not None and voter.pk in standing:
-            results.append(
-                MarkResult(
-                    uid,
-                    "accepted",
-                    standing[voter.pk],
-                    item.serial_no,
-                    name,
-                    already=True,
-                )
-            )
-        else:
-            error = errors.get(uid) or _("Not found.")
-            results.append(
-                MarkResult(uid, "rejected", None, item.serial_no, error=error)
-            )
-    return results
+        return MarkResult(uid, "accepted", mark.pk, item.serial_no, name)
+    if voter is None:
+        error = _("Serial %(n)d is not on the roll of a booth you may mark.") % {
+            "n": item.serial_no
+        }
+    elif item.source not in sources:
+        error = _("Unknown source.")
+    elif item.entered_at > late:
+        error = _("The entry time is in the future.")
+    elif voter.pk in standing:
+        return MarkResult(
+            uid, "accepted", standing[voter.pk], item.serial_no, name, already=True
+        )
+    else:
+        error = _("Not found.")
+    return MarkResult(uid, "rejected", None, item.serial_no, error=error)
+
+
+def _new_mark(by: User, voter: _Markable, item: MarkIn) -> VotedMark:
+    return VotedMark(
+        voter_id=voter.pk,
+        ac_id=voter.ac_id,
+        part_id=voter.part_id,
+        serial_no=voter.serial_no,
+        source=item.source,
+        by=by,
+        device=item.device[:64],
+        entered_at=item.entered_at,
+        client_uuid=item.client_uuid,
+    )
 
 
 def _marks_by_uuid(uuids: list[uuid.UUID]) -> dict[uuid.UUID, VotedMark]:
@@ -217,26 +235,30 @@ class _Markable:
 
 
 def _markable(by: User, keys: set[tuple[int, int]]) -> dict[tuple[int, int], _Markable]:
-    """(part, serial) → the elector on the roll there whom `by` may mark."""
-    if not keys:
+    """(part, serial) → the elector on the roll there whom `by` may mark: the SQLite
+    half of `_record_pg`'s electors, through the same `voter_scope_sql`."""
+    scope = scope_for(by, MARK)
+    if not keys or scope.is_empty:
         return {}
-    rows = visible(
-        by,
-        MARK,
-        Voter.objects.filter(
-            part_id__in={p for p, _s in keys},
-            serial_no__in={s for _p, s in keys},
-            status=Voter.Status.ON_ROLL,
-        ).order_by(),
-    ).values_list(
-        "pk",
-        "ac_id",
-        "part_id",
-        "serial_no",
-        "name",
-        Exists(PollSupporter.objects.filter(voter_id=OuterRef("pk"))),
+    where, params = voter_scope_sql(scope, "v")
+    parts = sorted({p for p, _s in keys})
+    serials = sorted({s for _p, s in keys})
+    sql = (
+        f"SELECT v.id, v.ac_id, v.part_id, v.serial_no, v.name, "
+        f"EXISTS (SELECT 1 FROM {quote(PollSupporter._meta.db_table)} s "
+        f"WHERE s.voter_id = v.id) "
+        f"FROM {quote(Voter._meta.db_table)} v "
+        f"WHERE v.part_id IN ({', '.join(['%s'] * len(parts))}) "
+        f"AND v.serial_no IN ({', '.join(['%s'] * len(serials))}) "
+        f"AND v.status = %s AND {where}"
     )
-    found = {(r[2], r[3]): _Markable(*r) for r in rows}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*parts, *serials, Voter.Status.ON_ROLL.value, *params])
+        rows = cursor.fetchall()
+    found = {
+        (part_id, serial): _Markable(pk, ac_id, part_id, serial, name, bool(supporter))
+        for pk, ac_id, part_id, serial, name, supporter in rows
+    }
     return {key: voter for key, voter in found.items() if key in keys}
 
 
@@ -282,44 +304,91 @@ def _insert_ignoring_conflicts(marks: list[VotedMark]) -> dict[uuid.UUID, int]:
         }
 
 
-def _insert_sql_pg(marks: list[VotedMark], returning: str) -> tuple[str, list[Any]]:
-    """As `_insert_sql`, with one array parameter per column (``unnest``): the same
-    short statement for any batch, which the driver need not split into hundreds of
-    placeholders each time."""
-    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in _INSERT_FIELDS)
-    params = [[_db_value(m, field) for m in marks] for field in _INSERT_FIELDS]
-    sql = (
-        f"{_insert_into()} SELECT * FROM unnest({arrays}) "
-        f"ON CONFLICT DO NOTHING RETURNING {returning}"
+def _record_pg(
+    by: User, items: list[MarkIn], valid: dict[uuid.UUID, bool]
+) -> tuple[dict[tuple[int, int], _Markable], dict[uuid.UUID, int]]:
+    """PostgreSQL's whole batch in one prepared statement, atomic by itself: the
+    electors `by` may mark (the access layer's `voter_scope_sql`), the valid items'
+    marks (INSERT … ON CONFLICT DO NOTHING) and the move of their booths' tallies.
+    Returns the electors found and client uuid → id of the marks stored.
+
+    The batch goes up as one JSON parameter, which the server unpacks faster than the
+    driver adapts arrays. Marks and tallies are written in elector and booth order,
+    so concurrent batches never wait on each other in a circle.
+    """
+    scope = scope_for(by, MARK)
+    if not items or scope.is_empty:
+        return {}, {}
+    where, params = voter_scope_sql(scope, "v")
+    batch = json.dumps(
+        [
+            [
+                str(i.client_uuid),
+                i.part_id,
+                i.serial_no,
+                i.source,
+                i.entered_at.isoformat(),
+                i.device[:64],
+                valid[i.client_uuid],
+            ]
+            for i in items
+        ]
     )
-    return sql, params
+    with prepared_cursor() as cursor:
+        cursor.execute(
+            _record_sql(where),
+            [batch, Voter.Status.ON_ROLL.value, *params, by.pk],
+        )
+        rows = cursor.fetchall()
+    voters = {}
+    stored = {}
+    for uid, voter_id, ac_id, part_id, serial, name, supporter, mark_id in rows:
+        voters[(part_id, serial)] = _Markable(
+            voter_id, ac_id, part_id, serial, name, supporter
+        )
+        if mark_id is not None:
+            stored[uid] = mark_id
+    return voters, stored
 
 
-def _insert_and_tally_pg(marks: list[VotedMark]) -> dict[uuid.UUID, int]:
-    """The marks of one booth and the move of its tally in a single PostgreSQL
-    statement (one round trip on polling day's hottest path); as
-    `_insert_ignoring_conflicts` followed by `_tally_add`, which SQLite uses."""
-    sql, params = _insert_sql_pg(marks, "id, client_uuid, voter_id, entered_at")
-    tally = connection.ops.quote_name(BoothTally._meta.db_table)
-    supporters = connection.ops.quote_name(PollSupporter._meta.db_table)
-    sql = (
-        f"WITH ins AS ({sql}), "
-        f"sums AS (SELECT count(*) AS n, count(s.id) AS sup, "
-        f"max(ins.entered_at) AS last FROM ins "
-        f"LEFT JOIN {supporters} s ON s.voter_id = ins.voter_id), "
+@functools.cache
+def _record_sql(where: str) -> str:
+    """The statement of `_record_pg` for one shape of scope condition on ``v``."""
+    marks = quote(VotedMark._meta.db_table)
+    tally = quote(BoothTally._meta.db_table)
+    return (
+        "WITH i AS MATERIALIZED (SELECT x->>0 AS client_uuid, (x->>1)::bigint AS "
+        "part_id, (x->>2)::integer AS serial_no, x->>3 AS source, "
+        "(x->>4)::timestamptz AS entered_at, x->>5 AS device, (x->>6)::boolean AS ok "
+        "FROM json_array_elements(%s::json) x), "
+        "e AS MATERIALIZED (SELECT i.*, v.id AS voter_id, v.ac_id, v.name, "
+        f"EXISTS (SELECT 1 FROM {quote(PollSupporter._meta.db_table)} s "
+        "WHERE s.voter_id = v.id) AS supporter "
+        f"FROM i JOIN {quote(Voter._meta.db_table)} v "
+        "ON v.part_id = i.part_id AND v.serial_no = i.serial_no "
+        f"WHERE v.status = %s AND {where}), "
+        f"ins AS (INSERT INTO {marks} (voter_id, ac_id, part_id, serial_no, source, "
+        "by_id, device, entered_at, received_at, client_uuid, undone) "
+        "SELECT voter_id, ac_id, part_id, serial_no, source, %s, device, entered_at, "
+        "now(), client_uuid::uuid, false FROM e WHERE ok ORDER BY voter_id "
+        "ON CONFLICT DO NOTHING RETURNING id, client_uuid), "
+        "sums AS (SELECT e.part_id, e.ac_id, count(*) AS n, "
+        "count(*) FILTER (WHERE e.supporter) AS sup, max(e.entered_at) AS last "
+        "FROM ins JOIN e ON e.client_uuid::uuid = ins.client_uuid "
+        "GROUP BY e.part_id, e.ac_id ORDER BY e.part_id), "
         f"moved AS (INSERT INTO {tally} (part_id, ac_id, electors, supporters, "
-        f"marked, supporters_voted, last_mark_at) "
-        f"SELECT %s, %s, 0, 0, n, sup, last FROM sums WHERE n > 0 "
-        f"ON CONFLICT (part_id) DO UPDATE SET "
+        "marked, supporters_voted, last_mark_at) "
+        "SELECT part_id, ac_id, 0, 0, n, sup, last FROM sums "
+        "ON CONFLICT (part_id) DO UPDATE SET "
         f"marked = {tally}.marked + EXCLUDED.marked, "
         f"supporters_voted = {tally}.supporters_voted + EXCLUDED.supporters_voted, "
         f"last_mark_at = GREATEST({tally}.last_mark_at, EXCLUDED.last_mark_at) "
-        f"RETURNING 1) "
-        f"SELECT id, client_uuid, (SELECT count(*) FROM moved) FROM ins"
+        "RETURNING 1) "
+        # The INSERTs in WITH run whole whether or not anything reads them.
+        "SELECT e.client_uuid::uuid, e.voter_id, e.ac_id, e.part_id, e.serial_no, "
+        "e.name, e.supporter, ins.id FROM e "
+        "LEFT JOIN ins ON ins.client_uuid = e.client_uuid::uuid"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, marks[0].part_id, marks[0].ac_id])
-        return {uuid.UUID(str(u)): mark_id for mark_id, u, _moved in cursor.fetchall()}
 
 
 def _tally_add(

@@ -7,9 +7,11 @@ from django.http import Http404
 from boothwise.accounts.access import (
     access_booth,
     can_manage_post,
+    current_posts_q,
     visible,
 )
 from boothwise.accounts.permissions import Action
+from boothwise.accounts.tokens import api_token_create, api_token_find
 from boothwise.geography.models import AssemblyConstituency, Part
 from boothwise.organisation.models import Person, Post, PostType, Unit
 from boothwise.test import BaseTestCase
@@ -131,3 +133,25 @@ class AcPostVisibilityTests(BaseTestCase):
                     persona, V, Post.objects.filter(pk=arun_post.pk)
                 ).exists()
                 self.assertIs(seen, expected)
+
+
+class TokenPostsTests(BaseTestCase):
+    def test_a_token_brings_exactly_its_users_current_posts_in_post_order(self):
+        relieved = Post.objects.filter(person__user=self.w.arun).first()
+        assert relieved is not None
+        Post.objects.filter(pk=relieved.pk).update(end_date=relieved.start_date)
+        for username, user in self.personas().items():
+            with self.subTest(persona=username):
+                key = api_token_create(user=user, name="phone")[1]
+                token = api_token_find(key)
+                assert token is not None
+                expected = list(
+                    Post.objects.filter(current_posts_q(), person__user=user)
+                )
+                posts = token.user._boothwise_posts
+                self.assertEqual(posts, expected)
+                self.assertEqual(
+                    [(p.unit, p.part) for p in posts],
+                    [(p.unit, p.part) for p in expected],
+                )
+                self.assertNotIn(relieved, posts)

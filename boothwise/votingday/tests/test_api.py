@@ -6,7 +6,10 @@ from django.utils import timezone
 
 from boothwise.geography.models import Part
 from boothwise.votingday.models import VotedMark
+from boothwise.votingday.schemas import MarksResultOut
 from boothwise.votingday.tests.helpers import VotingdayTestCase
+
+FUTURE = datetime.timedelta(hours=1)
 
 
 class MarksApiTests(VotingdayTestCase):
@@ -24,6 +27,30 @@ class MarksApiTests(VotingdayTestCase):
             (mark.by, mark.source, mark.device, str(mark.client_uuid)),
             (self.w.chetan, "agent_copy", "phone-1", items[1]["client_uuid"]),
         )
+
+    def test_every_kind_of_answer_has_the_documented_shape(self):
+        self.api_post("/marks", "pooja", {"items": [self.item(7)]})
+        items = [
+            self.item(8),  # accepted
+            self.item(7),  # already marked by Pooja
+            self.item(999),  # not on the roll
+            self.item(9, entered_at=(timezone.now() + FUTURE).isoformat()),
+        ]
+        answer = self.api_post("/marks", "chetan", {"items": items}).json()
+        # Written without the schema's validation: it must still match the schema.
+        self.assertEqual(
+            MarksResultOut.model_validate(answer).model_dump(mode="json"), answer
+        )
+        self.assertEqual(
+            [(r["status"], r["already"], bool(r["name"])) for r in answer["results"]],
+            [
+                ("accepted", False, True),
+                ("accepted", True, True),
+                ("rejected", False, False),
+                ("rejected", False, False),
+            ],
+        )
+        self.assertTrue(all(r["error"] for r in answer["results"][2:]))
 
     def test_a_replayed_batch_creates_nothing_and_answers_the_same(self):
         items = [self.item(s) for s in range(1, 21)]
