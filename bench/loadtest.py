@@ -1,18 +1,23 @@
-"""Shared pieces of the HTTP load benches (outreach_sync.py, votingday_marks.py).
+"""Shared pieces of the HTTP load benches (outreach_sync.py, votingday_marks.py,
+votingday_crash.py).
 
-A throw-away PostgreSQL database per run, gunicorn on a free loopback port started in
-its own process group (so stopping it stops its workers too), and percentiles.
+A throw-away PostgreSQL database per run, or a throw-away cluster of our own
+(`Cluster`); the HTTP server (granian or gunicorn) on a free loopback port started in
+its own process group (so stopping it stops its workers too); and percentiles.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -142,3 +147,187 @@ def stop_server(server: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(server.pid, signal.SIGKILL)
         server.wait(timeout=10)
+
+
+# --- the throw-away cluster ------------------------------------------------------
+
+
+def pg_bin() -> Path:
+    """The bin directory of the newest PostgreSQL installed under /usr/lib/postgresql."""
+    found = [
+        p
+        for p in Path("/usr/lib/postgresql").glob("*/bin")
+        if (p / "postgres").exists() and p.parent.name.isdigit()
+    ]
+    if not found:
+        sys.exit("No PostgreSQL binaries under /usr/lib/postgresql/*/bin")
+    return max(found, key=lambda p: int(p.parent.name))
+
+
+def processes_in(directory: Path) -> list[int]:
+    """PIDs of the live processes whose working directory is `directory`: a postmaster
+    changes into its data directory and every child it forks inherits that, so this
+    finds all of one cluster's processes and none of another's."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cwd = os.readlink(entry / "cwd")
+        except OSError:  # gone, or a zombie
+            continue
+        if cwd == str(directory):
+            pids.append(int(entry.name))
+    return pids
+
+
+class Cluster:
+    """A PostgreSQL cluster of our own in a temporary directory, run as `postgres`
+    (the bench must run as root), with fsync, full page writes and synchronous commit
+    on, listening only on a free loopback port."""
+
+    def __init__(self, base: Path) -> None:
+        self.bin = pg_bin()
+        self.base = base
+        self.data = base / "pgdata"
+        self.sockets = base / "sockets"
+        self.log = base / "postgresql.log"
+        self.port = free_port()
+        # start(), kill() and stop() one at a time; once stopped it stays stopped, so
+        # a restart under way when the bench is interrupted cannot outlive it.
+        self.lock = threading.Lock()
+        self.closed = False
+
+    def run(self, *args: str, timeout: float = 300) -> str:
+        done = subprocess.run(
+            ["runuser", "-u", "postgres", "--", *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            start_new_session=True,  # Ctrl-C in the terminal is ours to handle
+            stdin=subprocess.DEVNULL,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(
+                f"{' '.join(args[:2])} failed ({done.returncode}): "
+                f"{(done.stdout + done.stderr).strip()[-2000:]}"
+            )
+        return done.stdout
+
+    def init(self, extra: dict[str, str] | None = None) -> None:
+        shutil.chown(self.base, "postgres", "postgres")
+        self.sockets.mkdir()
+        shutil.chown(self.sockets, "postgres", "postgres")
+        self.run(
+            str(self.bin / "initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--locale=C.UTF-8",
+            "--no-instructions",
+        )
+        settings = {
+            "listen_addresses": "'127.0.0.1'",
+            "port": str(self.port),
+            "unix_socket_directories": f"'{self.sockets}'",
+            "fsync": "on",
+            "full_page_writes": "on",
+            "synchronous_commit": "on",
+            "max_connections": "100",
+            "log_min_messages": "warning",
+            **(extra or {}),
+        }
+        with (self.data / "postgresql.conf").open("a") as conf:
+            conf.write("\n# boothwise bench\n")
+            conf.writelines(f"{k} = {v}\n" for k, v in settings.items())
+        # pg_hba from initdb --auth=trust; only 127.0.0.1 is listened on.
+
+    def start(self) -> None:
+        with self.lock:
+            if self.closed:
+                raise RuntimeError("the cluster was stopped")
+            self._start()
+
+    def _start(self) -> None:
+        self.run(
+            str(self.bin / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.log),
+            "-w",
+            "-t",
+            "300",
+            "start",
+            timeout=330,
+        )
+
+    def postmaster_pid(self) -> int:
+        pid = int((self.data / "postmaster.pid").read_text().split()[0])
+        # Never signal anything but this cluster's postmaster.
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        if str(self.data).encode() not in cmdline:
+            raise RuntimeError(f"PID {pid} is not the postmaster of {self.data}")
+        return pid
+
+    def kill(self, everything: bool) -> tuple[int, int, float]:
+        """kill -9 the postmaster (and with `everything` its children too); wait until
+        all of them are gone. Returns the PID, how many children it had and the
+        seconds the children took to exit."""
+        with self.lock:
+            if self.closed:
+                raise RuntimeError("the cluster was stopped")
+            return self._kill(everything)
+
+    def _kill(self, everything: bool) -> tuple[int, int, float]:
+        pid = self.postmaster_pid()
+        children = [p for p in processes_in(self.data) if p != pid]
+        os.kill(pid, signal.SIGKILL)
+        if everything:
+            for child in children:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(child, signal.SIGKILL)
+        t0 = time.monotonic()
+        while processes_in(self.data):
+            if time.monotonic() - t0 > 60:
+                raise RuntimeError(
+                    f"children of postmaster {pid} still alive after 60 s"
+                )
+            time.sleep(0.05)
+        return pid, len(children), time.monotonic() - t0
+
+    def stop(self) -> None:
+        """Stop it whatever state it is in; kill -9 whatever of it is left."""
+        with self.lock:
+            self.closed = True
+            self._stop()
+
+    def _stop(self) -> None:
+        if (self.data / "postmaster.pid").exists():
+            with contextlib.suppress(Exception):
+                self.run(
+                    str(self.bin / "pg_ctl"),
+                    "-D",
+                    str(self.data),
+                    "-m",
+                    "immediate",
+                    "-w",
+                    "-t",
+                    "30",
+                    "stop",
+                    timeout=60,
+                )
+        for pid in processes_in(self.data):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+    def recoveries(self) -> int:
+        """How many times the server log says it started crash recovery."""
+        try:
+            text = self.log.read_text(errors="replace")
+        except OSError:
+            return 0
+        return text.count("automatic recovery in progress")

@@ -2,7 +2,8 @@
 
 Run (as root, which can act as the ``postgres`` OS user):
 ``.venv/bin/python bench/votingday_crash.py [--seconds 90] [--kills 3] [--clients 32]
-[--workers 4] [--rate 0] [--drop-answers 0.01] [--kill-mode postmaster]``
+[--workers 4] [--rate 0] [--drop-answers 0.01] [--kill-mode postmaster]
+[--server granian|gunicorn]``
 (about 2.5 minutes with the defaults; ``--help`` lists every option)
 
 It never touches the machine's own PostgreSQL. Steps:
@@ -12,7 +13,8 @@ It never touches the machine's own PostgreSQL. Steps:
    with fsync, full_page_writes and synchronous_commit on (checked with SHOW; the bench
    refuses to run otherwise and never turns them off).
 2. Migrate and build the bench world of bench/votingday_marks.py (a booth per client,
-   one marking user with an API token each), start gunicorn against the cluster.
+   one marking user with an API token each), start the HTTP server (``--server``,
+   granian by default, as bench/votingday_marks.py) against the cluster.
 3. ``--clients`` threads act as devices. Each keeps its outbox in its own SQLite file:
    a mark (fresh client_uuid, a serial of its booth not used before) is written there
    before it is sent, and leaves only when the server has answered it. Batches of
@@ -26,7 +28,7 @@ It never touches the machine's own PostgreSQL. Steps:
 4. ``--kills`` times, evenly spread over the ``--seconds`` of load, ``kill -9`` the
    postmaster (its PID from postmaster.pid, checked to be this cluster's), wait for its
    children to exit, wait ``--down-seconds``, and start the cluster again (crash
-   recovery). gunicorn is not touched: the app must recover on its own; the report
+   recovery). The server is not touched: the app must recover on its own; the report
    shows per kill how long marking failed and whether it failed after the restart.
 5. The load stops; every device reopens its outbox file (as after an app restart) and
    drains it, within ``--drain-seconds``. Then (``--idle-probe``) one more kill while
@@ -39,7 +41,7 @@ It never touches the machine's own PostgreSQL. Steps:
    marks. Exits 0 only if nothing was lost or duplicated, every kill was done and
    every outbox drained.
 
-gunicorn, the cluster and the temporary directory are always removed, also on Ctrl-C,
+The server, the cluster and the temporary directory are always removed, also on Ctrl-C,
 a failure or the overall deadline. Only loopback traffic; nothing else is contacted.
 """
 
@@ -69,7 +71,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from loadtest import (  # noqa: E402
-    free_port,
+    SERVERS,
+    Cluster,
     percentile,
     recreate_database,
     start_server,
@@ -96,187 +99,6 @@ class Deadline(Exception):
 
 def on_signal(signum: int, _frame: object) -> None:
     raise Deadline(f"stopped by signal {signum}")
-
-
-# --- the throw-away cluster ------------------------------------------------------
-
-
-def pg_bin() -> Path:
-    """The bin directory of the newest PostgreSQL installed under /usr/lib/postgresql."""
-    found = [
-        p
-        for p in Path("/usr/lib/postgresql").glob("*/bin")
-        if (p / "postgres").exists() and p.parent.name.isdigit()
-    ]
-    if not found:
-        sys.exit("No PostgreSQL binaries under /usr/lib/postgresql/*/bin")
-    return max(found, key=lambda p: int(p.parent.name))
-
-
-def processes_in(directory: Path) -> list[int]:
-    """PIDs of the live processes whose working directory is `directory`: a postmaster
-    changes into its data directory and every child it forks inherits that, so this
-    finds all of one cluster's processes and none of another's."""
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            cwd = os.readlink(entry / "cwd")
-        except OSError:  # gone, or a zombie
-            continue
-        if cwd == str(directory):
-            pids.append(int(entry.name))
-    return pids
-
-
-class Cluster:
-    """A PostgreSQL cluster of our own in a temporary directory, run as `postgres`."""
-
-    def __init__(self, base: Path) -> None:
-        self.bin = pg_bin()
-        self.base = base
-        self.data = base / "pgdata"
-        self.sockets = base / "sockets"
-        self.log = base / "postgresql.log"
-        self.port = free_port()
-        # start(), kill() and stop() one at a time; once stopped it stays stopped, so
-        # a restart under way when the bench is interrupted cannot outlive it.
-        self.lock = threading.Lock()
-        self.closed = False
-
-    def run(self, *args: str, timeout: float = 300) -> str:
-        done = subprocess.run(
-            ["runuser", "-u", "postgres", "--", *args],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            start_new_session=True,  # Ctrl-C in the terminal is ours to handle
-            stdin=subprocess.DEVNULL,
-        )
-        if done.returncode != 0:
-            raise RuntimeError(
-                f"{' '.join(args[:2])} failed ({done.returncode}): "
-                f"{(done.stdout + done.stderr).strip()[-2000:]}"
-            )
-        return done.stdout
-
-    def init(self) -> None:
-        shutil.chown(self.base, "postgres", "postgres")
-        self.sockets.mkdir()
-        shutil.chown(self.sockets, "postgres", "postgres")
-        self.run(
-            str(self.bin / "initdb"),
-            "-D",
-            str(self.data),
-            "-U",
-            "postgres",
-            "--auth=trust",
-            "--encoding=UTF8",
-            "--locale=C.UTF-8",
-            "--no-instructions",
-        )
-        settings = {
-            "listen_addresses": "'127.0.0.1'",
-            "port": str(self.port),
-            "unix_socket_directories": f"'{self.sockets}'",
-            "fsync": "on",
-            "full_page_writes": "on",
-            "synchronous_commit": "on",
-            "max_connections": "100",
-            "log_min_messages": "warning",
-        }
-        with (self.data / "postgresql.conf").open("a") as conf:
-            conf.write("\n# votingday_crash bench\n")
-            conf.writelines(f"{k} = {v}\n" for k, v in settings.items())
-        # pg_hba from initdb --auth=trust; only 127.0.0.1 is listened on.
-
-    def start(self) -> None:
-        with self.lock:
-            if self.closed:
-                raise RuntimeError("the cluster was stopped")
-            self._start()
-
-    def _start(self) -> None:
-        self.run(
-            str(self.bin / "pg_ctl"),
-            "-D",
-            str(self.data),
-            "-l",
-            str(self.log),
-            "-w",
-            "-t",
-            "300",
-            "start",
-            timeout=330,
-        )
-
-    def postmaster_pid(self) -> int:
-        pid = int((self.data / "postmaster.pid").read_text().split()[0])
-        # Never signal anything but this cluster's postmaster.
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-        if str(self.data).encode() not in cmdline:
-            raise RuntimeError(f"PID {pid} is not the postmaster of {self.data}")
-        return pid
-
-    def kill(self, everything: bool) -> tuple[int, int, float]:
-        """kill -9 the postmaster (and with `everything` its children too); wait until
-        all of them are gone. Returns the PID, how many children it had and the
-        seconds the children took to exit."""
-        with self.lock:
-            if self.closed:
-                raise RuntimeError("the cluster was stopped")
-            return self._kill(everything)
-
-    def _kill(self, everything: bool) -> tuple[int, int, float]:
-        pid = self.postmaster_pid()
-        children = [p for p in processes_in(self.data) if p != pid]
-        os.kill(pid, signal.SIGKILL)
-        if everything:
-            for child in children:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(child, signal.SIGKILL)
-        t0 = time.monotonic()
-        while processes_in(self.data):
-            if time.monotonic() - t0 > 60:
-                raise RuntimeError(
-                    f"children of postmaster {pid} still alive after 60 s"
-                )
-            time.sleep(0.05)
-        return pid, len(children), time.monotonic() - t0
-
-    def stop(self) -> None:
-        """Stop it whatever state it is in; kill -9 whatever of it is left."""
-        with self.lock:
-            self.closed = True
-            self._stop()
-
-    def _stop(self) -> None:
-        if (self.data / "postmaster.pid").exists():
-            with contextlib.suppress(Exception):
-                self.run(
-                    str(self.bin / "pg_ctl"),
-                    "-D",
-                    str(self.data),
-                    "-m",
-                    "immediate",
-                    "-w",
-                    "-t",
-                    "30",
-                    "stop",
-                    timeout=60,
-                )
-        for pid in processes_in(self.data):
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-
-    def recoveries(self) -> int:
-        """How many times the server log says it started crash recovery."""
-        try:
-            text = self.log.read_text(errors="replace")
-        except OSError:
-            return 0
-        return text.count("automatic recovery in progress")
 
 
 def server_settings(url: str) -> dict[str, str]:
@@ -712,7 +534,7 @@ def check_tallies(conn: object) -> str:
 
 
 def exception_summary(log: Path) -> Counter[str]:
-    """The exceptions gunicorn logged (the last line of each traceback), with numbers,
+    """The exceptions the server logged (the last line of each traceback), with numbers,
     ports and quoted names blanked so that alike ones count together."""
     try:
         text = log.read_text(errors="replace")
@@ -806,7 +628,8 @@ def main() -> None:
     parser.add_argument("--kills", type=int, default=3, help="kill -9 the postmaster")
     parser.add_argument("--clients", type=int, default=32, help="device threads")
     parser.add_argument("--batch-size", type=int, default=20, help="marks a request")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--workers", type=int, default=4, help="server workers")
+    parser.add_argument("--server", choices=SERVERS, default="granian")
     parser.add_argument(
         "--electors", type=int, default=3000, help="serials a device can mark"
     )
@@ -890,7 +713,7 @@ def main() -> None:
             stop_server(run.server)
         cluster.stop()
         shutil.rmtree(base, ignore_errors=True)
-        print(f"cleaned up: gunicorn and the cluster stopped, {base} removed")
+        print(f"cleaned up: the server and the cluster stopped, {base} removed")
     sys.exit(0 if ok else 1)
 
 
@@ -932,11 +755,11 @@ def crash_run(
         f"bench world: {args.clients} booths of {args.electors} electors, one device "
         f"each, built in {time.perf_counter() - t0:.1f} s"
     )
-    gunicorn_log = base / "gunicorn.log"
-    server, port = start_server(url, args.workers, log=gunicorn_log)
+    server_log = base / "server.log"
+    server, port = start_server(url, args.workers, log=server_log, server=args.server)
     run.server = server
     warm_up(port, specs, args.workers)
-    errors_before = exception_summary(gunicorn_log)
+    errors_before = exception_summary(server_log)
 
     outboxes = base / "outboxes"
     outboxes.mkdir()
@@ -966,7 +789,7 @@ def crash_run(
     print(
         f"load: {args.clients} devices, batches of {args.batch_size}, "
         + (f"{args.rate:,.0f} marks/s" if args.rate else "as fast as answered")
-        + f", {args.seconds:.0f} s, {args.workers} gunicorn workers; "
+        + f", {args.seconds:.0f} s, {args.workers} {args.server} workers; "
         f"{args.kills} kills ({args.kill_mode})",
         flush=True,
     )
@@ -1015,7 +838,7 @@ def crash_run(
     in_memory = {m["client_uuid"] for d in devices for m in d.generated}
     retried = [b for d in devices for b in d.retried]
     check = verify(url, generated, retried)
-    errors = exception_summary(gunicorn_log) - errors_before
+    errors = exception_summary(server_log) - errors_before
 
     accepted = sum(d.accepted for d in devices)
     ok_in_load = sum(
@@ -1038,7 +861,7 @@ def crash_run(
         print(f"  {probe}")
     print(f"  crash recoveries in the PostgreSQL log: {recoveries}")
     if errors:
-        print("  exceptions gunicorn logged:")
+        print("  exceptions the server logged:")
         for line, n in errors.most_common(8):
             print(f"    {n:6d}  {line}")
     for outcome in sorted({k for d in devices for k in d.first_error} - {"dropped"}):
