@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 from ninja import Field, Schema
-from pydantic import BaseModel
+from pydantic import AwareDatetime, BaseModel
 
 from boothwise.rolls.models import Voter
 from boothwise.votingday.models import VotedMark
@@ -21,7 +21,9 @@ class MarkIn(BaseModel):
     part_id: int
     serial_no: int = Field(..., ge=1)
     source: VotedMark.Source = VotedMark.Source.DESK
-    entered_at: datetime.datetime
+    # With its offset (as the marking page's outbox sends it): a bare local time is
+    # refused with a 422, never guessed at.
+    entered_at: AwareDatetime
     device: str = Field("", max_length=64)
 
 

@@ -52,6 +52,13 @@ class MarksApiTests(VotingdayTestCase):
         )
         self.assertTrue(all(r["error"] for r in answer["results"][2:]))
 
+    def test_an_entry_time_without_its_offset_is_refused_and_nothing_stored(self):
+        items = [self.item(3), self.item(4, entered_at="2026-11-27T10:00:00")]
+        response = self.api_post("/marks", "chetan", {"items": items})
+        self.assertEqual(response.status_code, 422)
+        self.assertIn("entered_at", response.content.decode())
+        self.assertEqual(VotedMark.objects.count(), 0)
+
     def test_a_replayed_batch_creates_nothing_and_answers_the_same(self):
         items = [self.item(s) for s in range(1, 21)]
         first = self.api_post("/marks", "pooja", {"items": items}).json()
