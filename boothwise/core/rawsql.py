@@ -158,8 +158,9 @@ class JoinedSelect(Generic[M]):
     def fetch_with(
         self, params: Sequence[Any], *, first_of_request: bool = False
     ) -> list[tuple[M, list[Any]]]:
-        """Each row with the rows of `children` that belong to it. As the request's
-        first statement it stands in for the health check (`fetch_first_of_request`)."""
+        """Each row with the rows of `children` that belong to it. With
+        `first_of_request` the read stands in for the connection's health check
+        (`_rows_first_of_request`)."""
         assert self.children is not None
         rows = (
             self._rows_first_of_request(params)
@@ -175,10 +176,6 @@ class JoinedSelect(Generic[M]):
             if row[width] is not None:
                 result[key][1].append(self.children._instance(row[width:]))
         return list(result.values())
-
-    def fetch_first_of_request(self, params: Sequence[Any]) -> list[M]:
-        """`fetch`, for a request's first statement: it is its own health check."""
-        return [self._instance(row) for row in self._rows_first_of_request(params)]
 
     def _rows_first_of_request(self, params: Sequence[Any]) -> list[Any]:
         """A kept connection is checked before a request's first statement (Django's
