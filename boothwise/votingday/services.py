@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime
 import functools
@@ -106,10 +105,9 @@ def marks_record(*, by: User, items: Sequence[MarkIn]) -> list[MarkResult]:
     tallies move in the same transaction as the marks.
 
     This is polling day's hottest path. On PostgreSQL one prepared statement finds
-    the electors, stores the marks and moves the tallies (`_record_pg`); SQLite takes
-    the electors, one INSERT … ON CONFLICT DO NOTHING RETURNING and one tally UPDATE
-    per booth in a transaction. Only replays and already-marked electors cost a look
-    at the marks that stand.
+    the electors, stores the marks and moves the tallies (`_record_pg`); SQLite does
+    the same in a transaction (`_record_in_transaction`). Only replays and
+    already-marked electors cost a look at the marks that stand.
     """
     if len(items) > MAX_BATCH:
         raise ValidationError(
@@ -120,62 +118,53 @@ def marks_record(*, by: User, items: Sequence[MarkIn]) -> list[MarkResult]:
     unique: dict[uuid.UUID, MarkIn] = {}
     for item in items:
         unique.setdefault(item.client_uuid, item)
-    valid = {
-        uid: item.source in sources and item.entered_at <= late
-        for uid, item in unique.items()
-    }
-    with (
-        contextlib.nullcontext()
-        if connection.vendor == "postgresql"
-        else transaction.atomic()
-    ):
-        if connection.vendor == "postgresql":
-            voters, stored = _record_pg(by, list(unique.values()), valid)
-        else:
-            voters = _markable(by, {(i.part_id, i.serial_no) for i in items})
-            fresh = [
-                _new_mark(by, voter, item)
-                for uid, item in unique.items()
-                if valid[uid]
-                and (voter := voters.get((item.part_id, item.serial_no))) is not None
-            ]
-            stored = _insert_ignoring_conflicts(fresh)
-            _tally_add([m for m in fresh if m.client_uuid in stored], voters)
-        # A replayed uuid, or a second mark of a marked elector (`mark_one_standing`),
-        # conflicted and was skipped: answer with the mark that stands.
-        others = [uid for uid in unique if uid not in stored]
-        known = _marks_by_uuid(others) if others else {}
-        standing: dict[int, int] = {}
-        if len(known) < len(others):
-            standing = dict(
-                VotedMark.objects.filter(
-                    voter_id__in=[v.pk for v in voters.values()], undone=False
-                ).values_list("voter_id", "pk")
-            )
+    # Why an item may not be stored whoever its elector is; "" when it may.
+    problems = {uid: _problem(item, sources, late) for uid, item in unique.items()}
+    if connection.vendor == "postgresql":
+        voters, stored = _record_pg(by, list(unique.values()), problems)
+    else:
+        voters, stored = _record_in_transaction(by, unique, problems)
+    # A replayed uuid, or a second mark of a marked elector (`mark_one_standing`),
+    # conflicted and was skipped: answer with the mark that stands.
+    others = [uid for uid in unique if uid not in stored]
+    known = _marks_by_uuid(others) if others else {}
+    standing: dict[int, int] = {}
+    if len(known) < len(others):
+        standing = dict(
+            VotedMark.objects.filter(
+                voter_id__in=[v.pk for v in voters.values()], undone=False
+            ).values_list("voter_id", "pk")
+        )
     return [
         _result(
             by,
             item,
             voters.get((item.part_id, item.serial_no)),
+            problems[item.client_uuid],
             stored,
             known,
             standing,
-            sources,
-            late,
         )
         for item in items
     ]
+
+
+def _problem(item: MarkIn, sources: set[str], late: datetime.datetime) -> str:
+    if item.source not in sources:
+        return _("Unknown source.")
+    if item.entered_at > late:
+        return _("The entry time is in the future.")
+    return ""
 
 
 def _result(
     by: User,
     item: MarkIn,
     voter: _Markable | None,
+    problem: str,
     stored: dict[uuid.UUID, int],
     known: dict[uuid.UUID, VotedMark],
     standing: dict[int, int],
-    sources: set[str],
-    late: datetime.datetime,
 ) -> MarkResult:
     """The answer to one item of a batch (see `marks_record`)."""
     uid = item.client_uuid
@@ -193,10 +182,8 @@ def _result(
         error = _("Serial %(n)d is not on the roll of a booth you may mark.") % {
             "n": item.serial_no
         }
-    elif item.source not in sources:
-        error = _("Unknown source.")
-    elif item.entered_at > late:
-        error = _("The entry time is in the future.")
+    elif problem:
+        error = problem
     elif voter.pk in standing:
         return MarkResult(
             uid, "accepted", standing[voter.pk], item.serial_no, name, already=True
@@ -204,6 +191,24 @@ def _result(
     else:
         error = _("Not found.")
     return MarkResult(uid, "rejected", None, item.serial_no, error=error)
+
+
+@transaction.atomic
+def _record_in_transaction(
+    by: User, unique: dict[uuid.UUID, MarkIn], problems: dict[uuid.UUID, str]
+) -> tuple[dict[tuple[int, int], _Markable], dict[uuid.UUID, int]]:
+    """`_record_pg` for SQLite: the electors, one INSERT … ON CONFLICT DO NOTHING
+    RETURNING and one tally UPDATE per booth, in one transaction."""
+    voters = _markable(by, {(i.part_id, i.serial_no) for i in unique.values()})
+    fresh = [
+        _new_mark(by, voter, item)
+        for uid, item in unique.items()
+        if not problems[uid]
+        and (voter := voters.get((item.part_id, item.serial_no))) is not None
+    ]
+    stored = _insert_ignoring_conflicts(fresh)
+    _tally_add([m for m in fresh if m.client_uuid in stored], voters)
+    return voters, stored
 
 
 def _new_mark(by: User, voter: _Markable, item: MarkIn) -> VotedMark:
@@ -235,30 +240,26 @@ class _Markable:
 
 
 def _markable(by: User, keys: set[tuple[int, int]]) -> dict[tuple[int, int], _Markable]:
-    """(part, serial) → the elector on the roll there whom `by` may mark: the SQLite
-    half of `_record_pg`'s electors, through the same `voter_scope_sql`."""
-    scope = scope_for(by, MARK)
-    if not keys or scope.is_empty:
+    """(part, serial) → the elector on the roll there whom `by` may mark."""
+    if not keys:
         return {}
-    where, params = voter_scope_sql(scope, "v")
-    parts = sorted({p for p, _s in keys})
-    serials = sorted({s for _p, s in keys})
-    sql = (
-        f"SELECT v.id, v.ac_id, v.part_id, v.serial_no, v.name, "
-        f"EXISTS (SELECT 1 FROM {quote(PollSupporter._meta.db_table)} s "
-        f"WHERE s.voter_id = v.id) "
-        f"FROM {quote(Voter._meta.db_table)} v "
-        f"WHERE v.part_id IN ({', '.join(['%s'] * len(parts))}) "
-        f"AND v.serial_no IN ({', '.join(['%s'] * len(serials))}) "
-        f"AND v.status = %s AND {where}"
+    rows = visible(
+        by,
+        MARK,
+        Voter.objects.filter(
+            part_id__in={p for p, _s in keys},
+            serial_no__in={s for _p, s in keys},
+            status=Voter.Status.ON_ROLL,
+        ).order_by(),
+    ).values_list(
+        "pk",
+        "ac_id",
+        "part_id",
+        "serial_no",
+        "name",
+        Exists(PollSupporter.objects.filter(voter_id=OuterRef("pk"))),
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*parts, *serials, Voter.Status.ON_ROLL.value, *params])
-        rows = cursor.fetchall()
-    found = {
-        (part_id, serial): _Markable(pk, ac_id, part_id, serial, name, bool(supporter))
-        for pk, ac_id, part_id, serial, name, supporter in rows
-    }
+    found = {(r[2], r[3]): _Markable(*r) for r in rows}
     return {key: voter for key, voter in found.items() if key in keys}
 
 
@@ -305,11 +306,12 @@ def _insert_ignoring_conflicts(marks: list[VotedMark]) -> dict[uuid.UUID, int]:
 
 
 def _record_pg(
-    by: User, items: list[MarkIn], valid: dict[uuid.UUID, bool]
+    by: User, items: list[MarkIn], problems: dict[uuid.UUID, str]
 ) -> tuple[dict[tuple[int, int], _Markable], dict[uuid.UUID, int]]:
     """PostgreSQL's whole batch in one prepared statement, atomic by itself: the
     electors `by` may mark (the access layer's `voter_scope_sql`), the valid items'
-    marks (INSERT … ON CONFLICT DO NOTHING) and the move of their booths' tallies.
+    marks (INSERT … ON CONFLICT DO NOTHING) and the move of their booths' tallies;
+    the same as `_record_in_transaction` on SQLite.
     Returns the electors found and client uuid → id of the marks stored.
 
     The batch goes up as one JSON parameter, which the server unpacks faster than the
@@ -329,7 +331,7 @@ def _record_pg(
                 i.source,
                 i.entered_at.isoformat(),
                 i.device[:64],
-                valid[i.client_uuid],
+                not problems[i.client_uuid],
             ]
             for i in items
         ]
