@@ -231,7 +231,8 @@ def voter_scope_q(scope: Scope, prefix: str = "") -> Q:
 def voter_scope_sql(scope: Scope, alias: str) -> tuple[str, list[Any]]:
     """`voter_scope_q` as a hand-written SQL condition on the table aliased `alias`,
     and its parameters, for the one path that cannot afford the ORM's compile (marking
-    on polling day). The same rows pass both; test_access compares them."""
+    on polling day). The same rows pass both; votingday/tests/test_scope_sql.py compares
+    them for every persona and action."""
     if scope.everything:
         return "1 = 1", []
     conditions: list[str] = []

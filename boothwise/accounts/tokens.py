@@ -23,8 +23,6 @@ from boothwise.core.rawsql import JoinedSelect
 LAST_USED_PRECISION = datetime.timedelta(minutes=1)
 # Enough of the key to tell tokens apart in a list ("bw_Xy1…"); ApiToken.prefix holds 8.
 PREFIX_LENGTH = 8
-# Every API request looks its token up: one SQL statement compiled once, not an ORM
-# query compiled each time (a millisecond of a marking request).
 # Every API request starts here: the token, its user and the user's current posts (for
 # the access layer) come in one prepared statement, which also stands in for the health
 # check of a kept connection (core/rawsql.py).
