@@ -2,7 +2,8 @@
 
 Run: ``.venv/bin/python bench/votingday_marks.py [--seconds 60] [--clients 64]
 [--batch-size 20] [--workers 4] [--booths 50] [--electors 4000] [--raw-seconds 5]
-[--war-room-pause 1] [--war-room-workers 1] [--server granian|gunicorn]``
+[--war-room-pause 1] [--war-room-workers 1] [--server granian|gunicorn]
+[--own-cluster]``
 
 It needs PostgreSQL (``BENCH_DATABASE_URL``, default
 ``postgres://postgres@127.0.0.1:5432/bw_votingday_bench``); the database is dropped and
@@ -11,8 +12,9 @@ made anew on each run, so never point it at a database you care about. With
 bench/votingday_crash.py), set up as a polling-day database server on this machine
 might be (POLLING_DAY_SETTINGS: 4 GB of shared buffers, 16 GB of WAL between
 checkpoints), and removes it afterwards. Measured 2026-11-27 over 10 minutes it did
-not help: 7,545 marks/s against 9,213 on the machine's own cluster with its defaults. Synchronous
-commit must be on (the bench refuses to run otherwise and never changes it). Steps:
+not help: 7,545 marks/s against 9,213 on the machine's own cluster with its defaults.
+Synchronous commit must be on (the bench refuses to run otherwise and never changes
+it). Steps:
 
 1. Migrate, then build a bench world: a city with one block of ``--booths`` booths on
    AC 100, a synthetic roll (boothwise.rolls.generator, ``--electors`` a booth) and one
