@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+import unittest
+
+from django.db import connection
 from django.http import Http404
 
 from boothwise.accounts.access import (
@@ -10,8 +14,9 @@ from boothwise.accounts.access import (
     current_posts_q,
     visible,
 )
+from boothwise.accounts.models import ApiToken
 from boothwise.accounts.permissions import Action
-from boothwise.accounts.tokens import api_token_create, api_token_find
+from boothwise.accounts.tokens import _BY_HASH, api_token_create, api_token_find
 from boothwise.geography.models import AssemblyConstituency, Part
 from boothwise.organisation.models import Person, Post, PostType, Unit
 from boothwise.test import BaseTestCase
@@ -155,3 +160,40 @@ class TokenPostsTests(BaseTestCase):
                     [(p.unit, p.part) for p in expected],
                 )
                 self.assertNotIn(relieved, posts)
+
+    @unittest.skipUnless(connection.vendor == "postgresql", "reads PostgreSQL's plan")
+    def test_a_token_reads_its_users_posts_by_index_not_every_post(self):
+        # A state's party has lakhs of posts; every API request starts with this read.
+        people = Person.objects.bulk_create(
+            Person(name=f"कार्यकर्ता {n}", unit=self.w.booth_100_1) for n in range(3000)
+        )
+        Post.objects.bulk_create(
+            Post(
+                person=p,
+                post_type=PostType.BOOTH_MEMBER,
+                unit=self.w.booth_100_1,
+                start_date=datetime.date(2026, 1, 1),
+            )
+            for p in people
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        key = api_token_create(user=self.w.chetan, name="phone")[1]
+        today = datetime.date.today()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"EXPLAIN (ANALYZE, FORMAT JSON) {_BY_HASH.sql}",
+                [today, today, ApiToken.hash_key(key)],
+            )
+            plan = cursor.fetchone()[0][0]["Plan"]
+        visited = {}
+
+        def walk(node):
+            if node.get("Relation Name") == Post._meta.db_table:
+                visited[node["Node Type"]] = node["Actual Rows"] * node["Actual Loops"]
+            for child in node.get("Plans", []):
+                walk(child)
+
+        walk(plan)
+        self.assertNotIn("Seq Scan", visited)
+        self.assertLess(sum(visited.values()), 10)
