@@ -70,8 +70,10 @@ class VotedMark(models.Model):
 
     class Meta:
         ordering = ["-entered_at", "-id"]
+        # Every index is paid for by every mark. A booth's marks (a page in-charge's
+        # serial range within them, too) are found from its part; an index on
+        # (ac, part, serial) was dropped in migration 0004.
         indexes = [
-            models.Index(fields=["ac", "part", "serial_no"], name="mark_elector"),
             models.Index(fields=["part", "entered_at"], name="mark_part_time"),
             # The war room's reconciliation counts standing marks from this index alone.
             models.Index(
