@@ -51,12 +51,14 @@ def free_port() -> int:
 SERVERS = ("gunicorn", "granian")
 
 
-def server_command(server: str, port: int, workers: int) -> list[str]:
+def server_command(server: str, port: int, workers: int, threads: int = 1) -> list[str]:
     """The command line of `server` (one of SERVERS) serving boothwise on `port`.
 
-    gunicorn's sync workers answer one request per connection; granian (Rust) keeps
-    connections alive and parses HTTP outside Python, with one Python thread per
-    worker process so the workers never contend for a GIL.
+    gunicorn's sync workers answer one request per connection (with `threads` > 1,
+    its gthread workers); granian (Rust) keeps connections alive and parses HTTP
+    outside Python, with `threads` Python threads per worker process (one: the
+    workers never contend for a GIL; more: one thread's Python work overlaps
+    another's wait on the database).
     """
     binary = str(Path(sys.executable).with_name(server))
     if server == "granian":
@@ -71,7 +73,7 @@ def server_command(server: str, port: int, workers: int) -> list[str]:
             "--workers",
             str(workers),
             "--blocking-threads",
-            "1",
+            str(threads),
             "--backlog",
             "2048",
             "--no-ws",
@@ -93,11 +95,16 @@ def server_command(server: str, port: int, workers: int) -> list[str]:
         "--log-level",
         "warning",
         "--preload",
+        *(["--threads", str(threads)] if threads > 1 else []),
     ]
 
 
 def start_server(
-    url: str, workers: int, log: Path | None = None, server: str = "gunicorn"
+    url: str,
+    workers: int,
+    log: Path | None = None,
+    server: str = "gunicorn",
+    threads: int = 1,
 ) -> tuple[subprocess.Popen, int]:
     """Start `server` (gunicorn or granian); its output goes to `log` (appended) when
     given, else inherited."""
@@ -115,7 +122,7 @@ def start_server(
     )
     output = log.open("ab") if log is not None else None
     process = subprocess.Popen(
-        server_command(server, port, workers),
+        server_command(server, port, workers, threads),
         cwd=ROOT,
         env=env,
         start_new_session=True,
@@ -331,3 +338,53 @@ class Cluster:
         except OSError:
             return 0
         return text.count("automatic recovery in progress")
+
+
+# --- where the machine's time goes during a load ------------------------------------
+
+
+def _ticks(pid: int) -> tuple[str, int, int, int]:
+    """(command name, process group, own CPU ticks, reaped children's CPU ticks)."""
+    with open(f"/proc/{pid}/stat", "rb") as f:
+        raw = f.read().decode()
+    name = raw[raw.index("(") + 1 : raw.rindex(")")]
+    fields = raw[raw.rindex(")") + 2 :].split()
+    # Fields after the name: state ppid pgrp ... utime(12) stime(13) cutime(14) ...
+    return (
+        name,
+        int(fields[2]),
+        int(fields[11]) + int(fields[12]),
+        int(fields[13]) + int(fields[14]),
+    )
+
+
+def cpu_seconds(server_groups: list[int]) -> dict[str, float]:
+    """CPU seconds used so far by PostgreSQL (every postgres process and the children
+    its postmaster has reaped, such as autovacuum workers), by the HTTP servers (the
+    process groups in `server_groups`), by this process, and by the whole machine
+    ("busy", with "idle" and "steal" beside it) from /proc/stat."""
+    hz = os.sysconf("SC_CLK_TCK")
+    used = {"postgres": 0, "server": 0, "bench": 0}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            name, group, own, reaped = _ticks(int(entry))
+        except (OSError, ValueError, IndexError):  # gone meanwhile
+            continue
+        if name == "postgres":
+            used["postgres"] += own + reaped
+        elif group in server_groups:
+            used["server"] += own
+        elif int(entry) == os.getpid():
+            used["bench"] += own
+    with open("/proc/stat") as f:
+        total = [int(x) for x in f.readline().split()[1:]]
+    idle = total[3] + total[4]
+    out = {k: v / hz for k, v in used.items()}
+    # user nice system idle iowait irq softirq steal: steal is time the hypervisor
+    # gave another machine; high, it makes every other figure of the run noisy.
+    out["busy"] = (sum(total[:7]) - idle) / hz
+    out["steal"] = total[7] / hz
+    out["idle"] = idle / hz
+    return out

@@ -1,9 +1,9 @@
 """Load-test voting-day marking through real HTTP against PostgreSQL (issue 6).
 
 Run: ``.venv/bin/python bench/votingday_marks.py [--seconds 60] [--clients 64]
-[--batch-size 20] [--workers 4] [--booths 50] [--electors 4000] [--raw-seconds 5]
-[--war-room-pause 1] [--war-room-workers 1] [--server granian|gunicorn]
-[--own-cluster]``
+[--batch-size 20] [--workers 2] [--threads 2] [--booths 50] [--electors 4000]
+[--raw-seconds 5] [--war-room-pause 1] [--war-room-workers 1]
+[--server granian|gunicorn] [--own-cluster] [--interval 30]``
 
 It needs PostgreSQL (``BENCH_DATABASE_URL``, default
 ``postgres://postgres@127.0.0.1:5432/bw_votingday_bench``); the database is dropped and
@@ -17,11 +17,18 @@ Synchronous commit must be on (the bench refuses to run otherwise and never chan
 it). Steps:
 
 1. Migrate, then build a bench world: a city with one block of ``--booths`` booths on
-   AC 100, a synthetic roll (boothwise.rolls.generator, ``--electors`` a booth) and one
-   marking user per client (a booth committee member at their booth) with an API token.
+   AC 100, a synthetic roll (boothwise.rolls.generator, ``--electors`` a booth) and a
+   marking user (a booth committee member, one booth, an API token) for each client's
+   booth; with more booths than clients a client moves on to further booths, signing
+   in as each booth's own worker (until 2026-11-27 one user held posts at all of a
+   client's booths, which made every request read and scope five or six posts).
 2. Start the HTTP server (``--server``: granian, the default, with ``--workers``
-   processes of one Python thread each and keep-alive connections; or gunicorn's sync
-   workers, one request per connection) on a free loopback port.
+   processes of ``--threads`` Python threads each and keep-alive connections; or
+   gunicorn's workers, one request per connection) on a free loopback port. On this
+   2-core machine two workers of two threads did best in 40-second runs on
+   2026-11-27 (8,900–10,100 marks/s with two workers of one thread, which left a
+   tenth of the machine idle while they waited on the database; 9,500 with four of
+   one; 11,100 with two of two).
 3. ``--clients`` threads, one keep-alive connection each, start together and for
    ``--seconds`` (at most 900) post batches of ``--batch-size`` marks of distinct,
    not yet marked serials of their booth to POST /api/v1/votingday/marks.
@@ -29,12 +36,15 @@ it). Steps:
    polls) is fetched every ``--war-room-pause`` seconds from a second server of
    ``--war-room-workers`` workers (pages on their own pool, as a deployment routes
    them; 0 puts them in line with the marks); its latencies are reported and every
-   answer must reconcile (tallies equal to the raw marks).
+   answer must reconcile (tallies equal to the raw marks). Every ``--interval``
+   seconds a timeline line shows that window's marks/s and p99, where the machine's
+   CPU went (PostgreSQL, the HTTP servers, the bench itself, idle, stolen by the
+   hypervisor), WAL written and full-page images per mark, checkpoints and autovacuum.
 4. A tenth of the batches sent is replayed concurrently: every item must answer with
    its first mark and nothing new may be stored.
 5. The raw engine figure in the same run: a bare loop of 20-row INSERTs, one
    transaction each, into a scratch copy of the marks table (one connection, then one
-   connection per server worker), and the ratio of the HTTP figure to it.
+   connection per server thread), and the ratio of the HTTP figure to it.
 6. Checks the database holds every accepted mark exactly once and nothing else. Every
    request has a timeout, the whole run a deadline, and the server is always stopped.
 
@@ -68,6 +78,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from loadtest import (  # noqa: E402
     SERVERS,
     Cluster,
+    cpu_seconds,
     percentile,
     recreate_database,
     start_server,
@@ -157,37 +168,46 @@ def build_world(booths: int, electors: int, clients: int) -> dict:
         file=io.BytesIO(out.getvalue().encode()), file_name="bench.csv", by=None
     )
     today = timezone.localdate()
+
+    def worker(name: str, unit: Unit) -> str:
+        """A booth committee member at `unit` with an API token; returns the key."""
+        user = User.objects.create_user(username=name, password=None)
+        person = Person.objects.create(
+            name=f"मतदान कार्यकर्ता {name}", unit=unit, user=user
+        )
+        post_appoint(
+            by=None,
+            person=person,
+            post_type=PostType.BOOTH_MEMBER,
+            unit=unit,
+            start_date=today - timedelta(days=100),
+        )
+        return api_token_create(user=user, name="bench")[1]
+
     # Client d marks at booth d % booths; the clients of one booth share its serials
     # out round-robin, so no two clients ever send the same elector. With fewer
-    # clients than booths, client d also holds a post at every booth b with
-    # b % clients == d and moves on to it (`more`) when its first booth is done.
+    # clients than booths, client d then moves on to every booth b with
+    # b % clients == d (`more`), as that booth's own worker with their own token: a
+    # booth committee member holds one booth, and a device is one worker's.
     per_booth = [len(range(b, clients, booths)) for b in range(booths)]
     result = []
     for d in range(clients):
         booth = units[d % booths]
-        user = User.objects.create_user(username=f"bench-{d}", password=None)
-        person = Person.objects.create(
-            name=f"मतदान कार्यकर्ता {d}", unit=booth, user=user
-        )
         extra = list(range(d + clients, booths, clients)) if clients < booths else []
-        for unit in [booth, *(units[b] for b in extra)]:
-            post_appoint(
-                by=None,
-                person=person,
-                post_type=PostType.BOOTH_MEMBER,
-                unit=unit,
-                start_date=today - timedelta(days=100),
-            )
         share, of = d // booths, per_booth[d % booths]
         serials = [s for s in range(1, electors + 1) if (s - 1) % of == share]
-        token = api_token_create(user=user, name="bench")[1]
         result.append(
             {
-                "token": token,
+                "token": worker(f"bench-{d}", booth),
                 "part_id": booth.part_id,
                 "serials": serials,
                 "more": [
-                    (units[b].part_id, list(range(1, electors + 1))) for b in extra
+                    (
+                        units[b].part_id,
+                        list(range(1, electors + 1)),
+                        worker(f"bench-{d}-{b}", units[b]),
+                    )
+                    for b in extra
                 ],
             }
         )
@@ -266,6 +286,87 @@ class WarRoomWatch:
             self.stop.wait(self.pause)
 
 
+class Timeline:
+    """Every `interval` seconds of the load, one line: marks/s and p99 in that window,
+    where the machine's CPU went (PostgreSQL, the HTTP servers, this bench, idle), the
+    WAL written (and how much of it was full-page images) and checkpoints, and whether
+    autovacuum was at work; so a slowdown over a long run shows its cause."""
+
+    def __init__(self, url: str, tally: Tally, groups: list[int], interval: float):
+        import psycopg
+
+        self.conn = psycopg.connect(url, autocommit=True)
+        self.tally = tally
+        self.groups = groups
+        self.interval = interval
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.rows: list[str] = []
+
+    def sample(self) -> dict:
+        wal = self.conn.execute("SELECT wal_bytes, wal_fpi FROM pg_stat_wal").fetchone()
+        checkpoints = self.conn.execute(
+            "SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter"
+        ).fetchone()
+        vacuums = self.conn.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE backend_type = 'autovacuum worker'"
+        ).fetchone()
+        with self.tally.lock:
+            requests = len(self.tally.latencies)
+            marks = len(self.tally.accepted)
+        return {
+            "t": time.perf_counter(),
+            "requests": requests,
+            "marks": marks,
+            "cpu": cpu_seconds(self.groups),
+            "wal": float(wal[0]),
+            "fpi": wal[1],
+            "checkpoints": checkpoints[0],
+            "vacuums": vacuums[0],
+        }
+
+    def run(self) -> None:
+        print(
+            f"{'s':>5} {'marks/s':>8} {'p99 ms':>6}  CPU %: {'pg':>4} {'http':>4} "
+            f"{'bench':>5} {'idle':>4} {'steal':>5}  {'WAL MB/s':>8} {'FPI/mark':>8} "
+            f"{'ckpts':>5} autovacuum",
+            flush=True,
+        )
+        start = last = self.sample()
+        while not self.stop.wait(self.interval):
+            now = self.sample()
+            span = now["t"] - last["t"]
+            cpus = sum(
+                now["cpu"][k] - last["cpu"][k] for k in ("busy", "idle", "steal")
+            )
+            used = {
+                key: 100 * (now["cpu"][key] - last["cpu"][key]) / max(cpus, 1e-9)
+                for key in now["cpu"]
+            }
+            window = self.tally.latencies[last["requests"] : now["requests"]]
+            marks = max(now["marks"] - last["marks"], 1)
+            row = (
+                f"{now['t'] - start['t']:5.0f} "
+                f"{(now['marks'] - last['marks']) / span:8,.0f} "
+                f"{percentile(window, 99) * 1000:6.0f}  "
+                f"       {used['postgres']:4.0f} {used['server']:4.0f} "
+                f"{used['bench']:5.0f} {used['idle']:4.0f} {used['steal']:5.0f}  "
+                f"{(now['wal'] - last['wal']) / span / 1e6:8.1f} "
+                f"{(now['fpi'] - last['fpi']) / marks:8.2f} "
+                f"{now['checkpoints'] - last['checkpoints']:5d} "
+                f"{'yes' if now['vacuums'] else ''}"
+            )
+            print(row, flush=True)
+            self.rows.append(row)
+            last = now
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(timeout=30)
+        self.conn.close()
+
+
 class Client:
     """One device: one keep-alive connection, a timeout on every request.
 
@@ -276,16 +377,20 @@ class Client:
 
     def __init__(self, port: int, token: str) -> None:
         self.port = port
-        self.head = (
-            f"POST {PATH} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-            f"Authorization: Bearer {token}\r\n"
-            "Content-Type: application/json\r\nAccept-Language: en\r\n"
-        )
+        self.sign_in(token)
         self.sock: socket.socket | None = None
         self.buffer = b""
 
-    def post(self, items: list[dict]) -> tuple[float, dict]:
-        body = json.dumps({"items": items}).encode()
+    def sign_in(self, token: str) -> None:
+        """Send the next requests with `token` (the device changes hands)."""
+        self.head = (
+            f"POST {PATH} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
+            f"Authorization: Bearer {token}\r\n"
+            "Content-Type: application/json\r\nAccept-Language: en\r\n"
+        )
+
+    def post(self, body: bytes) -> tuple[float, dict]:
+        """Send one batch's JSON body; the seconds until the answer, and the answer."""
         request = f"{self.head}Content-Length: {len(body)}\r\n\r\n".encode() + body
         for attempt in range(3):
             if self.sock is None:
@@ -372,6 +477,26 @@ def item(part_id: int, serial: int) -> dict:
     }
 
 
+# One mark of a batch as JSON text: formatting it is a tenth of the cost of building
+# a dict and dumping it, and the bench's threads share the two cores with the server.
+ITEM = (
+    '{"client_uuid":"%s","part_id":%d,"serial_no":%d,"source":"desk",'
+    '"entered_at":"%s","device":"bench"}'
+)
+
+
+def batch_body(part_id: int, serials: list[int]) -> tuple[bytes, list[str]]:
+    """A batch of marks of `serials` of one booth, entered now: the request body and
+    its client uuids in order."""
+    now = datetime.now(UTC).isoformat()
+    uuids = [str(uuid.uuid4()) for _ in serials]
+    items = ",".join(
+        ITEM % (uid, part_id, serial, now)
+        for uid, serial in zip(uuids, serials, strict=True)
+    )
+    return b'{"items":[' + items.encode() + b"]}", uuids
+
+
 class Tally:
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -380,31 +505,38 @@ class Tally:
         self.rejected = 0
         self.already = 0
         self.errors: list[str] = []
-        self.sent: list[tuple[int, list[dict]]] = []  # (client index, batch)
+        # (client index, token, request body, its client uuids)
+        self.sent: list[tuple[int, str, bytes, list[str]]] = []
         self.exhausted = 0
 
 
 def run_load(
-    port: int, clients: list[dict], batch_size: int, seconds: float, deadline: float
-) -> tuple[Tally, float]:
-    """Every client posts batches of fresh serials until `seconds` have passed."""
-    tally = Tally()
+    port: int,
+    clients: list[dict],
+    batch_size: int,
+    seconds: float,
+    deadline: float,
+    tally: Tally,
+) -> float:
+    """Every client posts batches of fresh serials until `seconds` have passed;
+    returns the wall time the load took."""
     barrier = threading.Barrier(len(clients) + 1)
     stop_at = [0.0]
 
     def client_run(index: int, spec: dict) -> None:
         client = Client(port, spec["token"])
-        booths = [(spec["part_id"], spec["serials"]), *spec.get("more", [])]
+        booths = [(spec["part_id"], spec["serials"], spec["token"]), *spec["more"]]
         batches = (
-            [item(part_id, s) for s in serials[i : i + batch_size]]
-            for part_id, serials in booths
+            (token, *batch_body(part_id, serials[i : i + batch_size]))
+            for part_id, serials, token in booths
             for i in range(0, len(serials), batch_size)
         )
         barrier.wait()
         try:
-            for batch in batches:
+            for token, batch, uuids in batches:
                 if time.monotonic() >= min(stop_at[0], deadline):
                     return
+                client.sign_in(token)
                 try:
                     elapsed, body = client.post(batch)
                 except Exception as error:  # noqa: BLE001 - counted and reported
@@ -413,7 +545,7 @@ def run_load(
                     return
                 with tally.lock:
                     tally.latencies.append(elapsed)
-                    tally.sent.append((index, batch))
+                    tally.sent.append((index, token, batch, uuids))
                     for r in body["results"]:
                         if r["status"] == "accepted":
                             tally.accepted[r["client_uuid"]] = r["mark_id"]
@@ -436,33 +568,39 @@ def run_load(
     stop_at[0] = time.monotonic() + seconds
     for t in threads:
         t.join(timeout=max(1.0, deadline - time.monotonic()))
-    return tally, time.perf_counter() - t0
+    return time.perf_counter() - t0
 
 
 def run_replay(
-    port: int, clients: list[dict], batches: list[tuple[int, list[dict]]]
+    port: int,
+    clients: list[dict],
+    batches: list[tuple[int, str, bytes, list[str]]],
+    accepted: dict[str, int],
 ) -> tuple[list[float], int, int, float]:
     """Replay batches concurrently, one thread per client; returns latencies, the
-    items answered as their first mark, the items answered otherwise and the wall."""
+    items answered as their first mark (same uuid, same mark id as when `accepted`),
+    the items answered otherwise and the wall."""
     latencies: list[float] = []
     same = [0]
     other: list[str] = []
     lock = threading.Lock()
-    by_client: dict[int, list[list[dict]]] = {}
-    for index, batch in batches:
-        by_client.setdefault(index, []).append(batch)
+    by_client: dict[int, list[tuple[str, bytes, list[str]]]] = {}
+    for index, token, batch, uuids in batches:
+        by_client.setdefault(index, []).append((token, batch, uuids))
 
-    def replay_run(index: int, todo: list[list[dict]]) -> None:
+    def replay_run(index: int, todo: list[tuple[str, bytes, list[str]]]) -> None:
         client = Client(port, clients[index]["token"])
         try:
-            for batch in todo:
+            for token, batch, uuids in todo:
+                client.sign_in(token)
                 elapsed, body = client.post(batch)
                 with lock:
                     latencies.append(elapsed)
-                    for sent, r in zip(batch, body["results"], strict=True):
+                    for uid, r in zip(uuids, body["results"], strict=True):
                         if (
                             r["status"] == "accepted"
-                            and r["client_uuid"] == sent["client_uuid"]
+                            and r["client_uuid"] == uid
+                            and r["mark_id"] == accepted.get(uid)
                             and not r["already"]
                         ):
                             same[0] += 1
@@ -568,13 +706,25 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--batch-size", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--booths", type=int, default=50)
     parser.add_argument("--electors", type=int, default=4000)
     parser.add_argument("--raw-seconds", type=float, default=5)
     parser.add_argument("--war-room-pause", type=float, default=1.0)
     parser.add_argument("--war-room-workers", type=int, default=1)
     parser.add_argument("--server", choices=SERVERS, default="granian")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=2,
+        help="Python threads in each marking server worker",
+    )
+    parser.add_argument(
+        "--interval",
+        type=float,
+        default=30,
+        help="seconds between the timeline's lines during the load",
+    )
     parser.add_argument(
         "--own-cluster",
         action=argparse.BooleanOptionalAction,
@@ -636,12 +786,15 @@ def measure(args: argparse.Namespace, url: str) -> None:
     print(
         f"bench world: {args.booths} booths, {args.booths * args.electors} electors, "
         f"{args.clients} clients, built in {time.perf_counter() - t0:.1f} s; "
-        f"synchronous_commit {sync}, {args.server} workers {args.workers}"
+        f"synchronous_commit {sync}, {args.server} workers {args.workers} × "
+        f"{args.threads} threads"
     )
     from boothwise.votingday.models import VotedMark
 
     cookie = war_room_cookie(world["city_id"])
-    server, port = start_server(url, args.workers, server=args.server)
+    server, port = start_server(
+        url, args.workers, server=args.server, threads=args.threads
+    )
     # Pages for people (the war room) on their own small pool, as a deployment would
     # route them, so they never wait in line behind thousands of devices' batches.
     pages, pages_port = (
@@ -650,7 +803,7 @@ def measure(args: argparse.Namespace, url: str) -> None:
         else (None, port)
     )
     try:
-        warm_up(port, clients, args.workers)
+        warm_up(port, clients, args.workers * args.threads)
         watch = WarRoomWatch(pages_port, world["city_id"], cookie, args.war_room_pause)
         watch.get()  # the first view counts the booths once
         watch.latencies.clear()
@@ -659,11 +812,16 @@ def measure(args: argparse.Namespace, url: str) -> None:
         # the cycle collector's full passes over them stalled every client thread at
         # once, which read as server latency. Nothing here makes cycles.
         gc.disable()
+        tally = Tally()
+        groups = [server.pid] + ([pages.pid] if pages is not None else [])
+        timeline = Timeline(url, tally, groups, args.interval)
+        timeline.thread.start()
         try:
-            tally, seconds = run_load(
-                port, clients, args.batch_size, args.seconds, deadline
+            seconds = run_load(
+                port, clients, args.batch_size, args.seconds, deadline, tally
             )
         finally:
+            timeline.close()
             gc.enable()
         watch.stop.set()
         watch.thread.join(timeout=60)
@@ -703,8 +861,8 @@ def measure(args: argparse.Namespace, url: str) -> None:
         )
         stored_before = VotedMark.objects.count()
         replay = tally.sent[::10]
-        latencies, same, other, wall = run_replay(port, clients, replay)
-        replayed = sum(len(batch) for _i, batch in replay)
+        latencies, same, other, wall = run_replay(port, clients, replay, tally.accepted)
+        replayed = sum(len(uuids) for *_sent, uuids in replay)
         report(
             f"{len(replay)} of {len(tally.sent)} batches replayed concurrently "
             "(must store nothing)",
@@ -737,13 +895,14 @@ def measure(args: argparse.Namespace, url: str) -> None:
 
     table = VotedMark._meta.db_table
     raw_one = raw_inserts(url, table, 1, args.raw_seconds)
-    raw_many = raw_inserts(url, table, args.workers, args.raw_seconds)
+    connections = args.workers * args.threads
+    raw_many = raw_inserts(url, table, connections, args.raw_seconds)
     print(
         f"\nraw engine, 20-row INSERT per transaction, synchronous_commit {sync}:"
         f"\n  1 connection {raw_one:,.0f} rows/s; "
-        f"{args.workers} connections {raw_many:,.0f} rows/s"
+        f"{connections} connections {raw_many:,.0f} rows/s"
         f"\n  ratio HTTP marks/s ÷ raw rows/s: {http_rate / raw_one:.2f} "
-        f"(1 connection), {http_rate / raw_many:.2f} ({args.workers} connections)"
+        f"(1 connection), {http_rate / raw_many:.2f} ({connections} connections)"
     )
 
     ok = (
