@@ -334,7 +334,10 @@ class Timeline:
             flush=True,
         )
         start = last = self.sample()
-        while not self.stop.wait(self.interval):
+        stopped = False
+        while not stopped:
+            # The last line covers the load's last, shorter window.
+            stopped = self.stop.wait(self.interval)
             now = self.sample()
             span = now["t"] - last["t"]
             cpus = sum(
