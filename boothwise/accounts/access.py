@@ -75,7 +75,8 @@ def current_posts_select(user_column: str, alias: str = "t") -> JoinedSelect[Pos
     scalar subquery: PostgreSQL then reads the posts through their person index even
     when `user_column` is another table's column. With ``IN (SELECT …)`` correlated to
     the token's user it filtered every current post of the party instead, 0.3 s a
-    request at 100,000 posts (accounts/tests/test_tokens.py checks the plan)."""
+    request at 100,000 posts (accounts/tests/test_access.py, TokenPostsTests,
+    checks the plan)."""
     a = alias
     return JoinedSelect(
         Post,

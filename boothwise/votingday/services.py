@@ -266,23 +266,18 @@ def _markable(by: User, keys: set[tuple[int, int]]) -> dict[tuple[int, int], _Ma
 _INSERT_FIELDS = [f for f in VotedMark._meta.concrete_fields if not f.primary_key]
 
 
-def _insert_into() -> str:
-    """``INSERT INTO`` the marks table and its columns, as both insert forms start."""
-    table = connection.ops.quote_name(VotedMark._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in _INSERT_FIELDS)
-    return f"INSERT INTO {table} ({columns})"
-
-
 def _db_value(mark: VotedMark, field: Any) -> Any:
     return field.get_db_prep_save(field.pre_save(mark, add=True), connection)
 
 
 def _insert_sql(marks: list[VotedMark], returning: str) -> tuple[str, list[Any]]:
     """INSERT … ON CONFLICT DO NOTHING RETURNING for the marks, and its parameters."""
+    columns = ", ".join(quote(f.column) for f in _INSERT_FIELDS)
     row = "(" + ", ".join(["%s"] * len(_INSERT_FIELDS)) + ")"
     params = [_db_value(mark, field) for mark in marks for field in _INSERT_FIELDS]
     sql = (
-        f"{_insert_into()} VALUES {', '.join([row] * len(marks))} "
+        f"INSERT INTO {quote(VotedMark._meta.db_table)} ({columns}) "
+        f"VALUES {', '.join([row] * len(marks))} "
         f"ON CONFLICT DO NOTHING RETURNING {returning}"
     )
     return sql, params
