@@ -288,9 +288,10 @@ class WarRoomWatch:
 
 class Timeline:
     """Every `interval` seconds of the load, one line: marks/s and p99 in that window,
-    where the machine's CPU went (PostgreSQL, the HTTP servers, this bench, idle), the
-    WAL written (and how much of it was full-page images) and checkpoints, and whether
-    autovacuum was at work; so a slowdown over a long run shows its cause."""
+    where the machine's CPU went (PostgreSQL, the HTTP servers, this bench, idle,
+    stolen), the WAL written and its full-page images per mark, checkpoints, and
+    whether autovacuum was at work as the window ended; so a slowdown over a long run
+    shows its cause."""
 
     def __init__(self, url: str, tally: Tally, groups: list[int], interval: float):
         import psycopg
@@ -301,16 +302,13 @@ class Timeline:
         self.interval = interval
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self.run, daemon=True)
-        self.rows: list[str] = []
 
     def sample(self) -> dict:
-        wal = self.conn.execute("SELECT wal_bytes, wal_fpi FROM pg_stat_wal").fetchone()
-        checkpoints = self.conn.execute(
-            "SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter"
-        ).fetchone()
-        vacuums = self.conn.execute(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE backend_type = 'autovacuum worker'"
+        wal_bytes, wal_fpi, checkpoints, vacuums = self.conn.execute(
+            "SELECT w.wal_bytes, w.wal_fpi, b.checkpoints_timed + b.checkpoints_req, "
+            "(SELECT count(*) FROM pg_stat_activity "
+            "WHERE backend_type = 'autovacuum worker') "
+            "FROM pg_stat_wal w, pg_stat_bgwriter b"
         ).fetchone()
         with self.tally.lock:
             requests = len(self.tally.latencies)
@@ -320,10 +318,10 @@ class Timeline:
             "requests": requests,
             "marks": marks,
             "cpu": cpu_seconds(self.groups),
-            "wal": float(wal[0]),
-            "fpi": wal[1],
-            "checkpoints": checkpoints[0],
-            "vacuums": vacuums[0],
+            "wal": float(wal_bytes),
+            "fpi": wal_fpi,
+            "checkpoints": checkpoints,
+            "vacuums": vacuums,
         }
 
     def run(self) -> None:
@@ -361,7 +359,6 @@ class Timeline:
                 f"{'yes' if now['vacuums'] else ''}"
             )
             print(row, flush=True)
-            self.rows.append(row)
             last = now
 
     def close(self) -> None:
