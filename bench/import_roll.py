@@ -115,6 +115,13 @@ def clear_ac(ac: AssemblyConstituency) -> None:
             ):
                 cursor.execute(f"DELETE FROM {table} WHERE ac_id = %s", [ac.pk])
     Part.objects.filter(ac=ac, voters__isnull=True, name__startswith="Part ").delete()
+    if connection.vendor == "postgresql":
+        # The import then writes into tables as a first load of a state finds them,
+        # not beside the dead rows of the previous run (which autovacuum would clean
+        # up while the import is timed).
+        with connection.cursor() as cursor:
+            for table in ("rolls_voter", "rolls_voterword", "rolls_household"):
+                cursor.execute(f"VACUUM {table}")
 
 
 # The indexes of the three roll tables, as the migrations create them.

@@ -20,9 +20,10 @@ checked; an odd row on an earlier line that claims the same serial takes it back
 
 from __future__ import annotations
 
+import csv
 import io
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -37,11 +38,12 @@ from boothwise.rolls.importer import (
     NO_HOUSE,
     RELATIONS,
     SECTION_MAX,
+    Batch,
 )
 from boothwise.rolls.models import AGE_MAX, AGE_MIN
 
 if TYPE_CHECKING:
-    from boothwise.rolls.importer import _Importer, _Staged
+    from boothwise.rolls.importer import Record, _Importer, _Staged
 
 # Rows with any of these take the row-by-row path: control characters (the two
 # languages disagree on a few of them as white space, and COPY would need escapes)
@@ -64,18 +66,83 @@ _CODES = (
 )
 
 
+# Lines of a plain CSV file are read in pieces of about this many characters (a
+# polars string holds at most 4 GB).
+PIECE = 1 << 26
+# Python's str.strip() strips these besides what a regular expression's \s matches.
+_BLANK = r"^[\s,\x1c-\x1f]*$"
+
+
+@dataclass
+class PlainLines:
+    """The data rows of a plain CSV file: one physical line each, with no quotes, so
+    that splitting a line at its commas is what the csv module reads (the importer's
+    `Records`, and batches of line texts for the fast lane).
+
+    Reading the lines with polars leaves out the csv module's pass over every row,
+    and a second pass to count them.
+    """
+
+    header: list[str]
+    frame: pl.DataFrame  # line (the file's line number), text; blank lines left out
+
+    @property
+    def total(self) -> int:
+        return self.frame.height
+
+    def __call__(self) -> Iterator[Record]:
+        for line, text in self.frame.iter_rows():
+            yield line, text.split(",")
+
+    def batches(self, size: int) -> Iterator[Batch]:
+        for offset in range(0, self.frame.height, size):
+            yield Batch(lines=self.frame.slice(offset, size))
+
+
+def plain_lines(text: str) -> PlainLines | None:
+    """The file's lines, if splitting them at commas reads them as the csv module
+    would: no quotes, no lone carriage returns (an old Mac line end), no line
+    longer than the csv module's field limit (which it reports)."""
+    if '"' in text or text.count("\r") != text.count("\r\n"):
+        return None
+    pieces, start = [], 0
+    while start < len(text):
+        end = (
+            text.rfind("\n", start, start + PIECE) if len(text) > start + PIECE else -1
+        )
+        end = len(text) if end < 0 else end
+        pieces.append(text[start:end])  # without the newline that ends the piece
+        start = end + 1
+    lines = (
+        pl.Series("text", pieces, dtype=pl.String)
+        .str.split("\n")
+        .explode()
+        .str.strip_suffix("\r")
+        .to_frame()
+        .with_row_index("line", offset=1)
+        .with_columns(pl.col("line").cast(pl.Int64))
+    )
+    longest: int = lines["text"].str.len_chars().max() or 0  # type: ignore[assignment]
+    if lines.is_empty() or longest > csv.field_size_limit():
+        return None
+    header = lines["text"][0].split(",")
+    rows = lines.slice(1).filter(~pl.col("text").str.contains(_BLANK))
+    return PlainLines(header=header, frame=rows)
+
+
 @dataclass
 class FastRows:
     """The rows of one batch that the fast lane took: checked, cleaned and placed."""
 
     frame: pl.DataFrame
-    fields: dict[int, list[str]] = field(default_factory=dict)  # line → raw fields
+    batch: Batch  # the whole batch (the raw fields of a rejected row)
 
 
 def take(
-    imp: _Importer, header: list[str], records: list[tuple[int, list[str]]]
-) -> tuple[FastRows | None, list[tuple[int, list[str]]]]:
-    """Split a batch into the fast lane's rows and the rest (in file order).
+    imp: _Importer, header: list[str], batch: Batch
+) -> tuple[FastRows | None, list[Record]]:
+    """Split a batch into the fast lane's rows and the records of the rest (in file
+    order).
 
     The fast rows are registered as present in their parts; nothing else of the
     importer's state changes until `settle`.
@@ -83,17 +150,12 @@ def take(
     width = len(header)
     imp._set_header(header)
     assert imp.columns is not None
-    even = [r for r in records if len(r[1]) == width]
-    if len(even) < 100 or not _may_be_fresh(imp, even):
-        return None, records
-    lines, rows = zip(*even, strict=True)
-    by_index = list(zip(*rows, strict=True))  # the fields, column by column
-    columns: dict[str, Any] = {"line": lines}
-    for name, index in zip(COLUMNS, imp.columns, strict=True):
-        columns[name] = by_index[index] if index < width else [""] * len(even)
-    df = pl.DataFrame(
-        columns, schema={"line": pl.Int64, **dict.fromkeys(COLUMNS, pl.String)}
-    )
+    if batch.lines is not None:
+        df = _frame_of_lines(imp, batch.lines, width)
+    else:
+        df = _frame_of_records(imp, batch.records, width)
+    if df.height < 100 or not _may_be_fresh(imp, df):
+        return None, batch.records
     every = pl.concat_str([pl.col(c) for c in COLUMNS], separator="|")
     df = df.with_columns(
         [pl.col(c).str.strip_chars() for c in _CODES]
@@ -164,17 +226,27 @@ def take(
     )
     df = df.filter(clean.fill_null(False))
     if df.is_empty():
-        return None, records
+        return None, batch.records
     # A serial met in an earlier batch (or by an earlier run of a resumed import)
     # leaves the row to the row-by-row path, which rejects it with the first line.
     present = imp.present
-    seen = [
-        serial in present.get((a, p), ())
-        for a, p, serial in df.select("ac_id", "part", "serial").iter_rows()
-    ]
-    df = df.filter(~pl.Series(seen, dtype=pl.Boolean))
+    met = [key for key in df.select("ac_id", "part").unique().rows() if key in present]
+    if met:
+        parts_met = pl.DataFrame(
+            met, schema={"ac_id": pl.Int64, "part": pl.String}, orient="row"
+        )
+        seen = [
+            line
+            for a, p, serial, line in df.join(
+                parts_met, on=["ac_id", "part"], how="semi"
+            )
+            .select("ac_id", "part", "serial", "line")
+            .iter_rows()
+            if serial in present[(a, p)]
+        ]
+        df = df.filter(~pl.col("line").is_in(seen))
     if df.is_empty():
-        return None, records
+        return None, batch.records
     # Parts: missing ones are created (as the row-by-row path would); parts that had
     # a roll need comparing, which is the row-by-row path's work.
     by_id = {ac.pk: ac for ac in imp.acs.values()}
@@ -186,7 +258,7 @@ def take(
     imp._learn_had_roll(set(part_ids.values()))
     fresh = {key: pk for key, pk in part_ids.items() if not imp.had_roll[pk]}
     if not fresh:
-        return None, records
+        return None, batch.records
     places = pl.DataFrame(
         {
             "ac_id": [a for a, _p in fresh],
@@ -196,27 +268,54 @@ def take(
         schema={"ac_id": pl.Int64, "part": pl.String, "part_id": pl.Int64},
     )
     df = df.join(places, on=["ac_id", "part"], how="inner", maintain_order="left")
-    for a, p, serial, line in df.select("ac_id", "part", "serial", "line").iter_rows():
-        imp.present.setdefault((a, p), {})[serial] = line
-    taken = set(df["line"].to_list())
-    fast = FastRows(frame=df)
-    rest = []
-    for record in records:
-        if record[0] in taken:
-            fast.fields[record[0]] = record[1]
-        else:
-            rest.append(record)
-    return fast, rest
+    for a, p, serials, lines in (
+        df.group_by("ac_id", "part", maintain_order=True)
+        .agg("serial", "line")
+        .iter_rows()
+    ):
+        imp.present.setdefault((a, p), {}).update(zip(serials, lines, strict=True))
+    return FastRows(frame=df, batch=batch), batch.without(set(df["line"]))
 
 
-def _may_be_fresh(imp: _Importer, records: list[tuple[int, list[str]]]) -> bool:
-    """False when every row names a part that had a roll before this import (a
-    re-import or a revision: the row-by-row path compares those), at the cost of one
-    pass over two fields."""
+def _frame_of_lines(imp: _Importer, lines: pl.DataFrame, width: int) -> pl.DataFrame:
+    """The batch's lines of `width` fields, a column per field of COLUMNS."""
     assert imp.columns is not None
-    ac_index, part_index = imp.columns[0], imp.columns[1]
+    fields = pl.col("text").str.split(",")
+    return (
+        lines.select("line", fields.alias("fields"))
+        .filter(pl.col("fields").list.len() == width)
+        .select(
+            "line",
+            *(
+                (pl.col("fields").list.get(i) if i < width else pl.lit("")).alias(name)
+                for name, i in zip(COLUMNS, imp.columns, strict=True)
+            ),
+        )
+    )
+
+
+def _frame_of_records(
+    imp: _Importer, records: list[Record], width: int
+) -> pl.DataFrame:
+    """The batch's records of `width` fields, a column per field of COLUMNS."""
+    assert imp.columns is not None
+    even = [r for r in records if len(r[1]) == width]
+    schema = {"line": pl.Int64, **dict.fromkeys(COLUMNS, pl.String)}
+    if not even:
+        return pl.DataFrame(schema=schema)
+    lines, rows = zip(*even, strict=True)
+    by_index = list(zip(*rows, strict=True))  # the fields, column by column
+    columns: dict[str, Any] = {"line": lines}
+    for name, index in zip(COLUMNS, imp.columns, strict=True):
+        columns[name] = by_index[index] if index < width else [""] * len(even)
+    return pl.DataFrame(columns, schema=schema)
+
+
+def _may_be_fresh(imp: _Importer, df: pl.DataFrame) -> bool:
+    """False when every row names a part that had a roll before this import (a
+    re-import or a revision: the row-by-row path compares those)."""
     part_ids = set()
-    for ac_no, part_no in {(f[ac_index], f[part_index]) for _l, f in records}:
+    for ac_no, part_no in df.select("ac_no", "part_no").unique().iter_rows():
         ac = imp._ac(ac_no.strip())
         number = imp._part_number(part_no.strip())
         part = imp.parts.get((ac.pk, number)) if ac is not None and number else None
@@ -249,7 +348,7 @@ def settle(imp: _Importer, fast: FastRows, rejected: list[Any]) -> FastRows | No
                     rejected,
                     imp.header or [],
                     line,
-                    fast.fields[line],
+                    fast.batch.fields(line),
                     serial,
                     p,
                     first,
@@ -326,10 +425,21 @@ def stage(imp: _Importer, fast: FastRows, staged: _Staged) -> None:
         status=pl.lit("on_roll"),
     )
     # Name words: each distinct spelling pair once (cached across batches).
-    names = _words(imp, df, "name", "name_en")
-    relatives = _words(imp, df, "relative_name", "relative_name_en")
-    df = df.join(names, on=["name", "name_en"], how="left", maintain_order="left").join(
-        relatives.rename({"key": "relative_key", "words": "relative_words"}),
+    pairs, pair_words = _words(imp, df)
+    df = df.join(
+        pairs.rename({"spelled": "name", "spelled_en": "name_en"}),
+        on=["name", "name_en"],
+        how="left",
+        maintain_order="left",
+    ).join(
+        pairs.rename(
+            {
+                "spelled": "relative_name",
+                "spelled_en": "relative_name_en",
+                "pair": "relative_pair",
+                "key": "relative_key",
+            }
+        ),
         on=["relative_name", "relative_name_en"],
         how="left",
         maintain_order="left",
@@ -364,13 +474,13 @@ def stage(imp: _Importer, fast: FastRows, staged: _Staged) -> None:
         [
             df.select(
                 pl.col("id").alias("voter_id"),
-                pl.col(column).alias("word_id"),
+                pl.col(column).alias("pair"),
                 "ac_id",
                 pl.lit(flag).alias("of_relative"),
             )
-            .explode("word_id")
-            .drop_nulls("word_id")
-            for column, flag in (("words", "f"), ("relative_words", "t"))
+            .join(pair_words, on="pair")
+            .select("voter_id", "word_id", "ac_id", "of_relative")
+            for column, flag in (("pair", "f"), ("relative_pair", "t"))
         ]
     )
     # In the order of the table's only B-tree (word first): neighbouring rows land on
@@ -378,9 +488,20 @@ def stage(imp: _Importer, fast: FastRows, staged: _Staged) -> None:
     staged.fresh_words.append(_copy_lines(words.sort("word_id", "voter_id")))
 
 
-def _words(imp: _Importer, df: pl.DataFrame, name: str, name_en: str) -> pl.DataFrame:
-    """Distinct (name, name_en) of the batch → its key text and word ids."""
-    pairs = df.select(name, name_en).unique().rows()
+def _words(imp: _Importer, df: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The distinct spelling pairs of the batch's names and relatives' names: a frame
+    (spelled, spelled_en, pair number, key text) and the word ids of each pair number,
+    one row per word (frames of flat columns build far faster than lists)."""
+    pairs = (
+        pl.concat(
+            [
+                df.select(spelled="name", spelled_en="name_en"),
+                df.select(spelled="relative_name", spelled_en="relative_name_en"),
+            ]
+        )
+        .unique()
+        .rows()
+    )
     imp._word_ids(
         {
             key
@@ -389,20 +510,34 @@ def _words(imp: _Importer, df: pl.DataFrame, name: str, name_en: str) -> pl.Data
             for key in (*imp._keys(pair[0]), *imp._keys(pair[1]))
         }
     )
-    rows = [imp._pair_words(*pair) for pair in pairs]
-    return pl.DataFrame(
-        {
-            name: [p[0] for p in pairs],
-            name_en: [p[1] for p in pairs],
-            "key": [r[0] for r in rows],
-            "words": [r[1] for r in rows],
-        },
-        schema={
-            name: pl.String,
-            name_en: pl.String,
-            "key": pl.String,
-            "words": pl.List(pl.Int64),
-        },
+    keys: list[str] = []
+    numbers: list[int] = []
+    word_ids: list[int] = []
+    for number, pair in enumerate(pairs):
+        key, ids = imp._pair_words(*pair)
+        keys.append(key)
+        numbers.extend([number] * len(ids))
+        word_ids.extend(ids)
+    spelled, spelled_en = zip(*pairs, strict=True) if pairs else ((), ())
+    return (
+        pl.DataFrame(
+            {
+                "spelled": spelled,
+                "spelled_en": spelled_en,
+                "pair": range(len(pairs)),
+                "key": keys,
+            },
+            schema={
+                "spelled": pl.String,
+                "spelled_en": pl.String,
+                "pair": pl.Int64,
+                "key": pl.String,
+            },
+        ),
+        pl.DataFrame(
+            {"pair": numbers, "word_id": word_ids},
+            schema={"pair": pl.Int64, "word_id": pl.Int64},
+        ),
     )
 
 

@@ -48,7 +48,9 @@ import io
 import operator
 import re
 import sys
+import threading
 import unicodedata
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -110,6 +112,7 @@ KEY_MAX = 60
 SECTION_MAX = 32767
 ANALYZE_AFTER = 50_000  # electors created by one import
 PIPELINE_SWITCH_INTERVAL = 0.0005  # seconds; see _Importer.run
+WRITERS = 2  # PostgreSQL connections writing batches; see _Importer.run
 
 # The fields an import compares and writes; equal values mean "unchanged".
 FIELDS = (
@@ -303,6 +306,22 @@ def roll_import(
     return ri
 
 
+def _batches(records: Records, size: int) -> Iterator[Batch]:
+    """The file's data rows in batches of `size`."""
+    batches = getattr(records, "batches", None)  # fastlane.PlainLines
+    if batches is not None:
+        yield from batches(size)
+        return
+    batch: list[Record] = []
+    for record in records():
+        batch.append(record)
+        if len(batch) >= size:
+            yield Batch(batch)
+            batch = []
+    if batch:
+        yield Batch(batch)
+
+
 def _fail(ri: RollImport, message: str) -> None:
     ri.status = RollImport.Status.FAILED
     ri.message = message
@@ -328,7 +347,55 @@ def _read(file: str | Path | IO[bytes], file_name: str) -> tuple[bytes, str]:
 # Reading
 # --------------------------------------------------------------------------------------
 
-Records = Callable[[], Iterator[tuple[int, list[str]]]]
+Record = tuple[int, list[str]]  # (line number, fields)
+Records = Callable[[], Iterator[Record]]
+
+
+class Batch:
+    """Consecutive data rows of a file, as (line, fields) records.
+
+    Rows of a plain CSV file (`fastlane.PlainLines`) come as a frame of line numbers
+    and line texts instead, which the fast lane reads by column; they are split into
+    records only when asked for (the rows the fast lane does not take).
+    """
+
+    def __init__(self, records: list[Record] | None = None, lines: Any = None) -> None:
+        self._records = records
+        self.lines = lines  # a polars frame (line, text), or None
+        self._by_line: dict[int, list[str]] | None = None
+        if records is not None:
+            self.first_line, self.last_line = records[0][0], records[-1][0]
+        else:
+            numbers = lines["line"]
+            self.first_line, self.last_line = numbers[0], numbers[-1]
+
+    def __len__(self) -> int:
+        return len(self._records) if self._records is not None else self.lines.height
+
+    @property
+    def records(self) -> list[Record]:
+        if self._records is None:
+            self._records = _split_lines(self.lines)
+        return self._records
+
+    def fields(self, line: int) -> list[str]:
+        """The fields of one line of the batch."""
+        if self._by_line is None:
+            self._by_line = dict(self.records)
+        return self._by_line[line]
+
+    def without(self, lines: set[int]) -> list[Record]:
+        """The records of the batch whose line is not in `lines`, in order."""
+        if self._records is not None or not lines:
+            return [r for r in self.records if r[0] not in lines]
+        import polars as pl
+
+        return _split_lines(self.lines.filter(~pl.col("line").is_in(list(lines))))
+
+
+def _split_lines(lines: Any) -> list[Record]:
+    """(line, fields) of a frame of plain CSV lines (no quotes: split at commas)."""
+    return [(line, text.split(",")) for line, text in lines.iter_rows()]
 
 
 def _parse(data: bytes, file_name: str) -> tuple[list[str], int, Records]:
@@ -351,6 +418,11 @@ def _parse(data: bytes, file_name: str) -> tuple[list[str], int, Records]:
 def _parse_csv(data: bytes) -> tuple[list[str], Records, int]:
     """The header, the data rows, and how many there are (blank lines skipped)."""
     text = decode_csv_text(data, RollFileError)
+    from boothwise.rolls import fastlane
+
+    plain = fastlane.plain_lines(text)
+    if plain is not None:
+        return plain.header, plain, plain.total
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         reader = csv.reader(io.StringIO(text, newline=""))
@@ -495,6 +567,9 @@ class _Importer:
         self.pair_words: dict[tuple[str, str], tuple[str, list[int]]] = {}
         self.bumped: set[int] = set()
         self.fast_lane = connection.vendor == "postgresql" and settings.ROLL_FAST_LANE
+        self.reporting = threading.Lock()
+        self.batches_written = 0  # handed to a writer thread
+        self.reported = 0  # rows reported to `progress`
 
     def _set_header(self, header: list[str]) -> None:
         if self.columns is None or self.header is not header:
@@ -582,44 +657,55 @@ class _Importer:
         if ri.rows_total != total:
             ri.rows_total = total
             ri.save(update_fields=["rows_total"])
-        # On PostgreSQL outside a transaction, batches are written by a second thread
-        # (its own connection) while this one reads and checks the next batch: the
-        # database and Python then work at the same time. At most one batch waits.
+        # On PostgreSQL outside a transaction, batches are written by other threads
+        # (each with its own connection) while this one reads and checks the next
+        # batch: the database and Python then work at the same time. Two writers let
+        # the database use both cores on a first load (one server process per
+        # connection); each batch is still one transaction, and they commit in file
+        # order (`_commit`).
         pipelined = connection.vendor == "postgresql" and not connection.in_atomic_block
-        writer = ThreadPoolExecutor(1, "roll-import") if pipelined else None
-        # The writer hands each chunk of COPY data to the server without the GIL and
+        writers = (
+            [ThreadPoolExecutor(1, f"roll-import-{n}") for n in range(WRITERS)]
+            if pipelined
+            else []
+        )
+        # A writer hands each chunk of COPY data to the server without the GIL and
         # then waits for this thread to give it back: at Python's default of 5 ms a
         # turn it spent more time waiting than sending. Handed back sooner, a first
         # import of 20 lakh electors takes about a tenth less time.
         switch = sys.getswitchinterval()
         if pipelined:
             sys.setswitchinterval(min(switch, PIPELINE_SWITCH_INTERVAL))
-        pending: Future[None] | None = None
-        batch: list[tuple[int, list[str]]] = []
+        in_flight: deque[Future[None]] = deque()
         done = 0
         try:
-            for record in records():
-                batch.append(record)
-                if len(batch) >= self.batch_size:
-                    done += len(batch)
-                    pending = self._batch(
-                        header, batch, resume_after, done, total, writer, pending
-                    )
-                    batch = []
-            if batch:
+            for batch in _batches(records, self.batch_size):
                 done += len(batch)
-                pending = self._batch(
-                    header, batch, resume_after, done, total, writer, pending
+                write = self._batch(header, batch, resume_after)
+                if write is None:
+                    continue
+                if not writers:
+                    self._commit(*write, done, total, None)
+                    continue
+                # This batch was checked while two were being written; it is handed
+                # on when the older of them has committed.
+                if len(in_flight) == WRITERS:
+                    in_flight.popleft().result()  # committed (or raises)
+                writer = writers[self.batches_written % WRITERS]
+                self.batches_written += 1
+                previous = in_flight[-1] if in_flight else None
+                in_flight.append(
+                    writer.submit(self._commit_in_thread, *write, done, total, previous)
                 )
-            if pending is not None:
-                pending.result()
+            while in_flight:
+                in_flight.popleft().result()
         finally:
-            if writer is not None:
-                # The writer thread keeps one connection for every batch (a new one
-                # per batch cost a connect and a staging table each time) and
-                # closes it last. `connection` is per thread: it must be looked up
-                # in the writer, not here (`connection.close` would be this
-                # thread's, which the writer may not touch).
+            # Each writer keeps one connection for every batch it writes (a new one
+            # per batch cost a connect and a staging table each time) and closes it
+            # last. `connection` is per thread: it must be looked up in the writer,
+            # not here (`connection.close` would be this thread's, which the writer
+            # may not touch).
+            for writer in writers:
                 writer.submit(_close_connection).result()
                 writer.shutdown(wait=True)
             sys.setswitchinterval(switch)
@@ -627,26 +713,22 @@ class _Importer:
         self._analyze()
 
     def _batch(
-        self,
-        header: list[str],
-        records: list[tuple[int, list[str]]],
-        resume_after: int,
-        done: int,
-        total: int,
-        writer: ThreadPoolExecutor | None,
-        pending: Future[None] | None,
-    ) -> Future[None] | None:
+        self, header: list[str], batch: Batch, resume_after: int
+    ) -> tuple[list[_Row], _Staged | None, list[RejectedRow], int] | None:
+        """Check and stage one batch: the arguments of its `_commit`, or None for a
+        batch an earlier run of a resumed import committed."""
         rows: list[_Row] = []
         rejected: list[RejectedRow] = []
-        last = records[-1][0]
+        last = batch.last_line
         committed = last <= resume_after
         fast: fastlane.FastRows | None = None
-        slow = records
-        if self.fast_lane and records[0][0] > resume_after:
+        if self.fast_lane and batch.first_line > resume_after:
             # Imported here, so that polars loads only in a process that imports.
             from boothwise.rolls import fastlane
 
-            fast, slow = fastlane.take(self, header, records)
+            fast, slow = fastlane.take(self, header, batch)
+        else:
+            slow = batch.records
         for line, fields in slow:
             row = self._validate(header, line, fields, rejected)
             if row is not None:
@@ -655,20 +737,13 @@ class _Importer:
             fast = fastlane.settle(self, fast, rejected)
             rejected.sort(key=operator.attrgetter("line"))
         if committed:  # written before the resume: only the file's state was rebuilt
-            return pending
+            return None
         rows = [r for r in rows if r.line > resume_after]
         rejected = [r for r in rejected if r.line > resume_after]
         staged = self._stage(rows) if connection.vendor == "postgresql" else None
         if fast is not None and staged is not None:
             fastlane.stage(self, fast, staged)
-        if pending is not None:
-            pending.result()  # the previous batch is committed (or raises)
-        if writer is None:
-            self._commit(rows, staged, rejected, last, done, total)
-            return None
-        return writer.submit(
-            self._commit_in_thread, rows, staged, rejected, last, done, total
-        )
+        return rows, staged, rejected, last
 
     def _commit_in_thread(self, *args: Any) -> None:
         try:
@@ -685,8 +760,20 @@ class _Importer:
         last: int,
         done: int,
         total: int,
+        previous: Future[None] | None,
     ) -> None:
-        """Write one batch in one transaction that also records the progress."""
+        """Write one batch in one transaction that also records the progress.
+
+        With two writers, the batch before this one (`previous`) may still be being
+        written. Only the first loads of parts (COPY into rows no other batch
+        touches) are written side by side; any other batch reads what earlier
+        batches wrote, so it waits for them first. Either way a batch commits after
+        the batch before it, so the progress record (the last committed line) never
+        runs ahead of what is stored, and a failed batch fails the one after it.
+        """
+        fresh_only = staged is not None and not staged.lines
+        if previous is not None and not fresh_only:
+            previous.result()
         with transaction.atomic():
             if staged is not None:
                 # The batch and its progress record commit together, so a batch a
@@ -698,9 +785,14 @@ class _Importer:
             else:
                 self._write_rows(rows)
             RejectedRow.objects.bulk_create(rejected, batch_size=1000)
-            self.ri.rejected += len(rejected)
-            self.ri.rows_done = last
-            self.ri.save(
+            if previous is not None:
+                previous.result()
+            # The counters are only touched here, one batch at a time.
+            ri = self.ri
+            ri.created += staged.fresh_count if staged is not None else 0
+            ri.rejected += len(rejected)
+            ri.rows_done = last
+            ri.save(
                 update_fields=[
                     "created",
                     "updated",
@@ -710,8 +802,17 @@ class _Importer:
                     "parts_created",
                 ]
             )
-        if self.progress is not None:
-            self.progress(done, total)
+        self._report(done, total)
+
+    def _report(self, done: int, total: int) -> None:
+        """Call `progress` with a count that only grows (writers finish in any
+        order after committing in order)."""
+        if self.progress is None:
+            return
+        with self.reporting:
+            if done > self.reported:
+                self.reported = done
+                self.progress(done, total)
 
     # -- validation ------------------------------------------------------------------
 
@@ -1191,7 +1292,6 @@ class _Importer:
                 if lines:
                     with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                         copy.write("".join(lines))
-            ri.created += staged.fresh_count
             if not staged.lines:
                 return
             raw.execute(STAGE_TABLE)  # once per connection

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import importlib
 import importlib.util
 import io
 import json
+import random
 import tempfile
 import time
 import unicodedata
+from collections.abc import Iterator
 from io import StringIO
 from typing import Any
 from unittest import mock, skipUnless
@@ -22,7 +25,7 @@ from django.utils import translation
 
 from boothwise.core.models import AuditEvent
 from boothwise.geography.models import AssemblyConstituency, Part
-from boothwise.rolls import importer
+from boothwise.rolls import fastlane, importer
 from boothwise.rolls.importer import ImportStats, RollFileError, roll_import
 from boothwise.rolls.models import (
     Household,
@@ -53,19 +56,28 @@ def word_keys_of(text: str) -> list[str]:
     return [key for word in text.split() for key in word_keys(word)]
 
 
-def failing_batch(n: int, error: str) -> Any:
-    """Patch the importer so that its n-th batch fails with RuntimeError(error)."""
-    real_commit = importer._Importer._commit
-    calls = 0
+@contextlib.contextmanager
+def failing_batch(n: int, error: str) -> Iterator[None]:
+    """Patch the importer so that the n-th batch it writes (in file order, whichever
+    writer thread writes it) fails with RuntimeError(error)."""
+    real_batch, real_commit = importer._Importer._batch, importer._Importer._commit
+    written: list[int] = []  # the last line of each batch handed to a writer
 
-    def failing_commit(self_, *args):
-        nonlocal calls
-        calls += 1
-        if calls == n:
+    def counting_batch(self_, header, batch, resume_after):
+        if batch.last_line > resume_after:
+            written.append(batch.last_line)
+        return real_batch(self_, header, batch, resume_after)
+
+    def failing_commit(self_, rows, staged, rejected, last, *args):
+        if len(written) >= n and last == written[n - 1]:
             raise RuntimeError(error)
-        return real_commit(self_, *args)
+        return real_commit(self_, rows, staged, rejected, last, *args)
 
-    return mock.patch.object(importer._Importer, "_commit", failing_commit)
+    with (
+        mock.patch.object(importer._Importer, "_batch", counting_batch),
+        mock.patch.object(importer._Importer, "_commit", failing_commit),
+    ):
+        yield
 
 
 def csv_bytes(*rows: str, header: str = HEADER) -> bytes:
@@ -533,3 +545,112 @@ class PipelinedImportTests(TransactionTestCase):
                 break
             time.sleep(0.1)
         self.assertEqual(others, 0)
+
+    @skipUnless(connection.vendor == "postgresql", "only PostgreSQL has the writers")
+    def test_a_batch_failing_beside_another_stores_only_whole_batches_in_order(self):
+        """Two writers write first loads side by side, yet commit in file order: when
+        one batch fails, the progress record names the last line of the batches
+        before it, exactly those electors are stored, and a resume completes."""
+        ac = AssemblyConstituency.objects.get(state__abbr="RJ", number=100)
+        rows = [
+            f"100,{1 + n // 10},1,{n % 10 + 1},RJ/{n},नाम {n},F,पिता {n},{n // 2},30,M,,"
+            for n in range(60)
+        ]
+        data = csv_bytes(*rows)
+        seen: list[int] = []
+        with failing_batch(4, "disk full"), self.assertRaises(RuntimeError):
+            roll_import(
+                file=io.BytesIO(data),
+                by=None,
+                batch_size=7,
+                progress=lambda done, total: seen.append(done),
+            )
+        ri = RollImport.objects.get()
+        self.assertEqual(ri.rows_done, 1 + 3 * 7)  # batches 1–3: lines 2–22
+        self.assertEqual(seen, [7, 14, 21])  # in order, whichever writer finished
+        stored = sorted(
+            Voter.objects.filter(ac=ac).values_list("part__number", "serial_no")
+        )
+        self.assertEqual(
+            stored, sorted((str(1 + n // 10), n % 10 + 1) for n in range(21))
+        )
+        resumed = roll_import(file=io.BytesIO(data), by=None, batch_size=7, resume=ri)
+        self.assertEqual((resumed.created, resumed.rows_done), (60, 61))
+        self.assertEqual(Voter.objects.filter(ac=ac).count(), 60)
+        self.assertEqual(
+            VoterWord.objects.filter(ac=ac).values("voter").distinct().count(), 60
+        )
+
+    @skipUnless(connection.vendor == "postgresql", "only PostgreSQL has the writers")
+    def test_progress_only_grows_and_ends_at_the_total(self):
+        rows = [
+            f"100,{1 + n // 5},1,{n % 5 + 1},,नाम {n},F,पिता {n},{n},30,M,,"
+            for n in range(200)
+        ]
+        seen: list[tuple[int, int]] = []
+        ri = roll_import(
+            file=io.BytesIO(csv_bytes(*rows)),
+            by=None,
+            batch_size=3,
+            progress=lambda done, total: seen.append((done, total)),
+        )
+        self.assertEqual(ri.created, 200)
+        self.assertEqual([d for d, _t in seen], sorted({d for d, _t in seen}))
+        self.assertEqual(seen[-1], (200, 200))
+
+
+class PlainLinesTests(BaseTestCase):
+    """A CSV file without quotes is read line by line (fastlane.PlainLines); it must
+    read exactly as the csv module reads it."""
+
+    ALPHABET = [
+        "a", "क", "़", "7", " ", "  ", "\t", ",", ",,", "\x1c", "\x85", "\u2028",
+        "\u00a0", "\u200d", "\x0b", "\x0c", "\\", "'",
+    ]  # fmt: skip
+    ENDS = ["\n", "\r\n"]
+
+    def read(self, data: bytes, plain: bool) -> tuple[list[str], int, list[Any]]:
+        """Header, row count and records of `data`, read by lines or by the csv
+        module."""
+        if plain:
+            header, records, total = importer._parse_csv(data)
+            self.assertIsInstance(records, fastlane.PlainLines)
+        else:
+            with mock.patch.object(fastlane, "plain_lines", return_value=None):
+                header, records, total = importer._parse_csv(data)
+        return header, total, list(records())
+
+    def test_random_files_read_the_same_both_ways(self):
+        for seed in range(40):
+            rng = random.Random(seed)
+            lines = [HEADER]
+            for _ in range(rng.randint(1, 30)):
+                kind = rng.random()
+                if kind < 0.15:
+                    lines.append("")
+                elif kind < 0.3:
+                    lines.append(rng.choice([" ", ",,,", " , \t", "\x1c,\u2028"]))
+                else:
+                    lines.append(
+                        "".join(
+                            rng.choice(self.ALPHABET) for _ in range(rng.randint(0, 25))
+                        )
+                    )
+            text = "".join(line + rng.choice(self.ENDS) for line in lines)
+            if rng.random() < 0.3:
+                text = text.rstrip("\r\n")  # no line end after the last line
+            data = text.encode()
+            with self.subTest(seed=seed):
+                self.assertEqual(
+                    self.read(data, plain=True), self.read(data, plain=False)
+                )
+
+    def test_quotes_and_lone_carriage_returns_take_the_csv_module(self):
+        self.assertIsNone(fastlane.plain_lines(HEADER + '\n1,"a,b"\n'))
+        self.assertIsNone(fastlane.plain_lines(HEADER + "\r1,2\r"))
+        self.assertIsNotNone(fastlane.plain_lines(HEADER + "\r\n1,2\r\n"))
+        # A quoted field with a line end in it is one row (line 2), as it should be.
+        header, total, records = self.read(
+            (HEADER + '\n100,1,1,1,,"राम\nलाल",F,x,1,30,M,,\n').encode(), plain=False
+        )
+        self.assertEqual((total, records[0][0], records[0][1][5]), (1, 2, "राम\nलाल"))
