@@ -1,8 +1,8 @@
 """Time the roll import end to end on the configured database.
 
-Run: ``.venv/bin/python bench/import_roll.py [--rows 200000] [--seed 1]
-[--batch-size 5000]``; set ``DATABASE_URL`` for PostgreSQL (the database must be
-migrated). It generates a synthetic roll with ``bench/roll_generator.py`` into a
+Run: ``.venv/bin/python bench/import_roll.py [--rows 2000000] [--seed 1]
+[--batch-size 20000]``; set ``DATABASE_URL`` for PostgreSQL (the database must be
+migrated). The default size is the issue's: 20 lakh electors. It generates a synthetic roll with ``bench/roll_generator.py`` into a
 temporary file, removes earlier electors of the bench AC, imports the file with
 ``roll_import`` and prints electors per second; then re-imports the same file (which
 must change nothing) and prints that rate too.
@@ -10,7 +10,8 @@ must change nothing) and prints that rate too.
 On PostgreSQL it then measures, in the same run, the bare path the issue compares
 against: the rows the import wrote (electors, households and name words, dumped with
 COPY TO beforehand and not timed) are COPYed into empty copies of the tables and the
-same indexes are built afterwards. It prints both rates and their ratio.
+same indexes are built afterwards. It prints both rates and their ratio, and for each
+of the two the CPU seconds PostgreSQL and this process used and the WAL written.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from loadtest import cpu_seconds  # noqa: E402
 from roll_generator import write_roll  # noqa: E402
 
 from boothwise.geography.models import AssemblyConstituency, Part  # noqa: E402
@@ -45,7 +47,7 @@ from boothwise.rolls.models import (  # noqa: E402
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=200_000)
+    parser.add_argument("--rows", type=int, default=2_000_000)
     parser.add_argument("--per-part", type=int, default=1200)
     parser.add_argument("--ac", type=int, default=100)
     parser.add_argument("--seed", type=int, default=1)
@@ -67,6 +69,7 @@ def main() -> None:
     firsts: list[float] = []
     try:
         for label in ("first import", "re-import (unchanged)"):
+            before = usage()
             t0 = time.perf_counter()
             ri = roll_import(file=path, by=None, batch_size=args.batch_size)
             took = time.perf_counter() - t0
@@ -75,18 +78,44 @@ def main() -> None:
                 f"{db} {label}: {count} rows in {took:.1f}s = "
                 f"{count / took:,.0f} electors/s "
                 f"(created {ri.created}, unchanged {ri.unchanged}, "
-                f"updated {ri.updated}, rejected {ri.rejected})"
+                f"updated {ri.updated}, rejected {ri.rejected}){used(before)}"
             )
         if db == "postgresql":
-            bare = bare_copy_rate(ac.pk)
+            bare, bare_used = bare_copy_rate(ac.pk)
             first = count / firsts[0]
             print(
                 f"postgresql bare COPY + same indexes: {count} rows in "
-                f"{count / bare:.1f}s = {bare:,.0f} electors/s; "
+                f"{count / bare:.1f}s = {bare:,.0f} electors/s{bare_used}; "
                 f"import / bare = {first / bare:.2f}"
             )
     finally:
         os.unlink(path)
+
+
+def usage() -> dict[str, float]:
+    """CPU seconds so far (PostgreSQL, this process, the machine) and the WAL
+    position in bytes (PostgreSQL only; empty elsewhere)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')")
+        wal = float(cursor.fetchone()[0])
+    return {**cpu_seconds([]), "wal": wal}
+
+
+def used(before: dict[str, float]) -> str:
+    """What was used since `before` (see `usage`), as text for a result line."""
+    if not before:
+        return ""
+    after = usage()
+    cpu = {k: after[k] - before[k] for k in ("postgres", "bench", "idle")}
+    return (
+        f" [CPU s: PostgreSQL {cpu['postgres']:.1f}, this process "
+        f"{cpu['bench']:.1f}, idle {cpu['idle']:.1f}; "
+        f"WAL {(after['wal'] - before['wal']) / 1e6:,.0f} MB]"
+    )
 
 
 def clear_ac(ac: AssemblyConstituency) -> None:
@@ -137,8 +166,9 @@ BARE_INDEXES = (
 )
 
 
-def bare_copy_rate(ac_id: int) -> float:
-    """Electors per second of COPY into empty tables plus building the same indexes."""
+def bare_copy_rate(ac_id: int) -> tuple[float, str]:
+    """Electors per second of COPY into empty tables plus building the same indexes,
+    and what that used (`used`)."""
     from django.db import connection
 
     tables = {
@@ -160,6 +190,7 @@ def bare_copy_rate(ac_id: int) -> float:
                     chunks.append(bytes(chunk))
             dumps[name] = b"".join(chunks)
         count = len(dumps["voter"].splitlines())
+        before = usage()
         t0 = time.perf_counter()
         for name, data in dumps.items():
             with raw.copy(f"COPY bare_{name} FROM STDIN") as copy:
@@ -167,9 +198,10 @@ def bare_copy_rate(ac_id: int) -> float:
         for statement in BARE_INDEXES:
             raw.execute(statement)
         took = time.perf_counter() - t0
+        spent = used(before)
         for name in tables:
             raw.execute(f"DROP TABLE bare_{name}")
-    return count / took
+    return count / took, spent
 
 
 if __name__ == "__main__":

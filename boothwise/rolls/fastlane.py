@@ -4,9 +4,9 @@ column (polars) instead of row by row.
 The importer's row-by-row path (``_Importer._validate`` then ``_stage_fresh``) spends
 some 30 µs of Python on each elector, which made a first import of a whole AC wait on
 Python rather than on PostgreSQL. Most rows of a roll are plainly clean: every field
-already trimmed of anything odd, text in NFC, codes the importer knows. For those rows
-of parts that had no roll before, this module does the same checks and writes the same
-COPY lines with column operations; every other row (anything unusual, a part with an
+already trimmed (no space at either end or two in a row), text in NFC, codes the
+importer knows. For those rows of parts that had no roll before, this module does the
+same checks and writes the same COPY lines with column operations; every other row (anything unusual, a part with an
 earlier roll, a serial seen before) takes the row-by-row path, which alone knows the
 reasons to reject. The outcome (electors, households, name words, rejections and their
 reasons, warning counts) is the same either way, which the tests check by importing
@@ -22,11 +22,19 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import polars as pl
+# One polars thread unless the environment says otherwise: during an import the
+# database's two writers want the cores, and on frames of one batch polars' own
+# threads cost more CPU in handing work around than they save (a first import of
+# 5 lakh electors took about a tenth less CPU in this process, and less time, on the
+# 2-core machine). Read when polars starts, so set before it is imported.
+os.environ.setdefault("POLARS_MAX_THREADS", "1")
+
+import polars as pl  # noqa: E402
 
 from boothwise.rolls.importer import (
     COLUMNS,
@@ -46,24 +54,23 @@ if TYPE_CHECKING:
     from boothwise.rolls.importer import Record, _Importer, _Staged
 
 # Rows with any of these take the row-by-row path: control characters (the two
-# languages disagree on a few of them as white space, and COPY would need escapes)
-# and backslashes (COPY escapes).
-_AWKWARD = r"[\x00-\x1f\x7f\\]"
+# languages disagree on a few of them as white space, and COPY would need escapes),
+# backslashes (COPY escapes), white space other than the space, and spaces that
+# cleaning would remove (at either end of a field, or two in a row). The fast lane's
+# rows thus need no cleaning of white space.
+_UNPLAIN = r"[\x00-\x1f\x7f\\]|[^\S ]|(?:^|,) | (?:,|$)|  "
 _DIGITS = r"^[0-9]+$"
 # House numbers and EPIC numbers whose upper-casing cannot differ between Python and
 # polars: ASCII and Devanagari only.
 _PLAIN = r"^[\x20-\x7e\u0900-\u097f]*$"
-_TEXT = ("name", "relative_name", "name_en", "relative_name_en", "house_no")
-_CODES = (
-    "ac_no",
-    "part_no",
-    "serial_no",
-    "epic_no",
-    "age",
-    "gender",
-    "section_no",
-    "relation_type",
+# Text of these characters alone is in NFC already (nothing in it decomposes,
+# reorders or composes): ASCII, Devanagari less the nukta, the letters with a nukta
+# (NFC decomposes them) and the Vedic tone marks, and the two joiners.
+_NFC_SAFE = (
+    r"^[\x20-\x7e\u0900-\u093b\u093d-\u0950\u0955-\u0957\u0960-\u097f"
+    r"\u200c\u200d]*$"
 )
+_TEXT = ("name", "relative_name", "name_en", "relative_name_en", "house_no")
 
 
 # Lines of a plain CSV file are read in pieces of about this many characters (a
@@ -154,14 +161,9 @@ def take(
         df = _frame_of_lines(imp, batch.lines, width)
     else:
         df = _frame_of_records(imp, batch.records, width)
+    df = df.filter(~pl.col("text").str.contains(_UNPLAIN))
     if df.height < 100 or not _may_be_fresh(imp, df):
         return None, batch.records
-    every = pl.concat_str([pl.col(c) for c in COLUMNS], separator="|")
-    df = df.with_columns(
-        [pl.col(c).str.strip_chars() for c in _CODES]
-        + [pl.col(c).str.replace_all(r"\s+", " ").str.strip_chars() for c in _TEXT]
-        + [every.str.contains(_AWKWARD).alias("awkward")]
-    )
     acs = {number: ac.pk for number, ac in imp.acs.items()}
     parts = _mapped(df["part_no"], imp._part_number)
     genders = _mapped(df["gender"], lambda t: imp._lookup(GENDERS, t) if t else "")
@@ -185,7 +187,9 @@ def take(
         section=pl.when(pl.col("section_no").str.contains(_DIGITS)).then(
             pl.col("section_no").cast(pl.Int64, strict=False)
         ),
-        epic=pl.col("epic_no").str.replace_all(r"\s", "").str.to_uppercase(),
+        epic=pl.col("epic_no")
+        .str.replace_all(" ", "", literal=True)
+        .str.to_uppercase(),
         age_in=pl.when(age.is_between(AGE_MIN, AGE_MAX)).then(age),
         age_dropped=digits & ~age.is_between(AGE_MIN, AGE_MAX),
         sex=pl.col("gender").replace_strict(
@@ -203,12 +207,14 @@ def take(
     longest = pl.max_horizontal(
         [pl.col(c).str.len_chars() for c in _TEXT if c != "house_no"]
     )
-    nfc = pl.all_horizontal(
-        [pl.col(c) == pl.col(c).str.normalize("NFC") for c in _TEXT]
-    )
+    # Normalising is costly: only rows with a character outside _NFC_SAFE need it.
+    maybe = df.filter(~pl.col("text").str.contains(_NFC_SAFE))
+    unnormal = maybe.filter(
+        ~pl.all_horizontal([pl.col(c) == pl.col(c).str.normalize("NFC") for c in _TEXT])
+    )["line"]
+    nfc = ~pl.col("line").is_in(unnormal.to_list())
     clean = (
-        ~pl.col("awkward")
-        & pl.col("ac_id").is_not_null()
+        pl.col("ac_id").is_not_null()
         & pl.col("part").is_not_null()
         & pl.col("serial").is_between(1, 2_000_000_000)
         & ((pl.col("section_no") == "") | (pl.col("section") <= SECTION_MAX))
@@ -282,10 +288,11 @@ def _frame_of_lines(imp: _Importer, lines: pl.DataFrame, width: int) -> pl.DataF
     assert imp.columns is not None
     fields = pl.col("text").str.split(",")
     return (
-        lines.select("line", fields.alias("fields"))
+        lines.with_columns(fields.alias("fields"))
         .filter(pl.col("fields").list.len() == width)
         .select(
             "line",
+            "text",
             *(
                 (pl.col("fields").list.get(i) if i < width else pl.lit("")).alias(name)
                 for name, i in zip(COLUMNS, imp.columns, strict=True)
@@ -302,13 +309,15 @@ def _frame_of_records(
     even = [r for r in records if len(r[1]) == width]
     schema = {"line": pl.Int64, **dict.fromkeys(COLUMNS, pl.String)}
     if not even:
-        return pl.DataFrame(schema=schema)
+        return pl.DataFrame(schema={**schema, "text": pl.String})
     lines, rows = zip(*even, strict=True)
     by_index = list(zip(*rows, strict=True))  # the fields, column by column
     columns: dict[str, Any] = {"line": lines}
     for name, index in zip(COLUMNS, imp.columns, strict=True):
         columns[name] = by_index[index] if index < width else [""] * len(even)
-    return pl.DataFrame(columns, schema=schema)
+    return pl.DataFrame(columns, schema=schema).with_columns(
+        text=pl.concat_str(COLUMNS, separator=",")
+    )
 
 
 def _may_be_fresh(imp: _Importer, df: pl.DataFrame) -> bool:
@@ -371,7 +380,7 @@ def settle(imp: _Importer, fast: FastRows, rejected: list[Any]) -> FastRows | No
 
 def stage(imp: _Importer, fast: FastRows, staged: _Staged) -> None:
     """COPY lines for the fast rows' electors, new households and name words."""
-    df = fast.frame.sort("line")
+    df = fast.frame  # in file order: every step keeps the order of the lines
     hk = pl.col("house_no").str.replace_all(r"\s", "").str.to_uppercase()
     hk = hk.str.slice(0, HOUSE_MAX)
     df = df.with_columns(
@@ -478,14 +487,14 @@ def stage(imp: _Importer, fast: FastRows, staged: _Staged) -> None:
                 "ac_id",
                 pl.lit(flag).alias("of_relative"),
             )
-            .join(pair_words, on="pair")
+            .join(pair_words, on="pair", maintain_order="left")
             .select("voter_id", "word_id", "ac_id", "of_relative")
             for column, flag in (("pair", "f"), ("relative_pair", "t"))
         ]
     )
     # In the order of the table's only B-tree (word first): neighbouring rows land on
     # the same index pages, which made loading them about a third faster.
-    staged.fresh_words.append(_copy_lines(words.sort("word_id", "voter_id")))
+    staged.fresh_words.append(_copy_lines(words.sort("word_id", maintain_order=True)))
 
 
 def _words(imp: _Importer, df: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -77,6 +77,8 @@ def dirty_roll(quoting: Literal[0, 1, 2, 3] = csv.QUOTE_MINIMAL) -> bytes:
     # fast lane must yield it to the earlier line.
     put(62, serial_no=body[61][col["serial_no"]])
     put(62, epic_no="abc 123 4567")  # lower case, spaces
+    put(70, name="इमरान \u0959ान")  # a precomposed nukta letter: NFC decomposes it
+    put(71, relative_name="\u0916\u093c\u0951ान")  # a nukta and a Vedic mark: NFC
     put(1600, part_no="3")  # a part that does not exist yet
     put(1601, part_no="3")
     put(1602, part_no="3", serial_no=body[1601][col["serial_no"]])  # repeat in it
@@ -254,6 +256,7 @@ class FastLaneTests(BaseTestCase):
         self.assertIn("first on line 63", reasons[64])
         self.assertEqual(slow["voters"][("1", 41)]["age"], 30)
         self.assertEqual(slow["voters"][("1", 12)]["name_en"], "José Khan")
+        self.assertEqual(slow["voters"][("1", 71)]["name"], "इमरान \u0916\u093cान")
         self.assertEqual(slow["counts"][0], 3000 - len(reasons))
 
     def test_a_part_with_an_earlier_roll_is_compared_row_by_row(self):

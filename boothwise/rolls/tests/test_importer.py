@@ -598,6 +598,29 @@ class PipelinedImportTests(TransactionTestCase):
         self.assertEqual([d for d, _t in seen], sorted({d for d, _t in seen}))
         self.assertEqual(seen[-1], (200, 200))
 
+    @skipUnless(connection.vendor == "postgresql", "only PostgreSQL has the writers")
+    def test_a_big_load_leaves_fresh_statistics_on_every_roll_table(self):
+        tables = {"rolls_voter", "rolls_voterword", "rolls_household", "rolls_nameword"}
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT now()")
+            started = cursor.fetchone()[0]
+        rows = [f"100,1,1,{n + 1},,नाम {n},F,पिता {n},{n},30,M,," for n in range(9)]
+        with mock.patch.object(importer, "ANALYZE_AFTER", 5):  # 9 electors is "big"
+            roll_import(file=io.BytesIO(csv_bytes(*rows)), by=None, batch_size=3)
+        analyzed: set[str] = set()
+        for _ in range(50):  # the writers' statistics reach the server as they close
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT relname FROM pg_stat_user_tables "
+                    "WHERE relname = ANY(%s) AND last_analyze >= %s",
+                    [sorted(tables), started],
+                )
+                analyzed = {name for (name,) in cursor.fetchall()}
+            if analyzed == tables:
+                break
+            time.sleep(0.1)
+        self.assertEqual(analyzed, tables)
+
 
 class PlainLinesTests(BaseTestCase):
     """A CSV file without quotes is read line by line (fastlane.PlainLines); it must
