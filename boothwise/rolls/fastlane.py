@@ -20,6 +20,7 @@ checked; an odd row on an earlier line that claims the same serial takes it back
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
@@ -73,8 +74,8 @@ _NFC_SAFE = (
 _TEXT = ("name", "relative_name", "name_en", "relative_name_en", "house_no")
 
 
-# Lines of a plain CSV file are read in pieces of about this many characters (a
-# polars string holds at most 4 GB).
+# Lines of a plain CSV file are read in pieces of about this many bytes (a polars
+# string holds at most 4 GB).
 PIECE = 1 << 26
 # Python's str.strip() strips these besides what a regular expression's \s matches.
 _BLANK = r"^[\s,\x1c-\x1f]*$"
@@ -106,23 +107,34 @@ class PlainLines:
             yield Batch(lines=self.frame.slice(offset, size))
 
 
-def plain_lines(text: str) -> PlainLines | None:
+def plain_lines(data: bytes) -> PlainLines | None:
     """The file's lines, if splitting them at commas reads them as the csv module
-    would: no quotes, no lone carriage returns (an old Mac line end), no line
-    longer than the csv module's field limit (which it reports)."""
-    if '"' in text or text.count("\r") != text.count("\r\n"):
+    would: UTF-8 text (a byte-order mark is allowed) with no NUL bytes, no quotes,
+    no lone carriage returns (an old Mac line end), a header on the first line, and
+    no line longer than the csv module's field limit. Anything else is left to the
+    csv module, which also words the errors.
+
+    The bytes are split and checked by polars without a Python string of the whole
+    file (decoding one took as long as all the rest of the reading).
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    if b"\x00" in data or b'"' in data or data.count(b"\r") != data.count(b"\r\n"):
         return None
     pieces, start = [], 0
-    while start < len(text):
+    while start < len(data):
         end = (
-            text.rfind("\n", start, start + PIECE) if len(text) > start + PIECE else -1
+            data.rfind(b"\n", start, start + PIECE) if len(data) > start + PIECE else -1
         )
-        end = len(text) if end < 0 else end
-        pieces.append(text[start:end])  # without the newline that ends the piece
+        end = len(data) if end < 0 else end
+        pieces.append(data[start:end])  # without the newline that ends the piece
         start = end + 1
+    try:
+        text = pl.Series("text", pieces, dtype=pl.Binary).cast(pl.String)
+    except pl.exceptions.ComputeError:  # not UTF-8
+        return None
     lines = (
-        pl.Series("text", pieces, dtype=pl.String)
-        .str.split("\n")
+        text.str.split("\n")
         .explode()
         .str.strip_suffix("\r")
         .to_frame()
@@ -132,9 +144,11 @@ def plain_lines(text: str) -> PlainLines | None:
     longest: int = lines["text"].str.len_chars().max() or 0  # type: ignore[assignment]
     if lines.is_empty() or longest > csv.field_size_limit():
         return None
-    header = lines["text"][0].split(",")
+    first: str = lines["text"][0]
+    if not first.strip():
+        return None
     rows = lines.slice(1).filter(~pl.col("text").str.contains(_BLANK))
-    return PlainLines(header=header, frame=rows)
+    return PlainLines(header=first.split(","), frame=rows)
 
 
 @dataclass

@@ -267,7 +267,15 @@ def roll_import(
             _fail(into, str(error))
             error.roll_import = into
         raise
-    checksum = hashlib.sha256(data).hexdigest()
+    # The checksum is computed while the file is read as a roll (both without the GIL).
+    with ThreadPoolExecutor(1, "roll-checksum") as hasher:
+        digest = hasher.submit(hashlib.sha256, data)
+        unreadable: RollFileError | None = None
+        try:
+            header, total, records = _parse(data, file_name)
+        except RollFileError as error:
+            unreadable = error
+        checksum = digest.result().hexdigest()
     if resume is not None:
         ri = resume
         ri.refresh_from_db()  # the committed counters, not a failed batch's
@@ -292,12 +300,10 @@ def roll_import(
             checksum=checksum,
             by=by if isinstance(by, User) else None,
         )
-    try:
-        header, total, records = _parse(data, file_name)
-    except RollFileError as error:
-        _fail(ri, str(error))
-        error.roll_import = ri
-        raise
+    if unreadable is not None:
+        _fail(ri, str(unreadable))
+        unreadable.roll_import = ri
+        raise unreadable
     try:
         _Importer(ri, state, batch_size, progress, stats).run(header, total, records)
     except Exception as error:
@@ -417,12 +423,12 @@ def _parse(data: bytes, file_name: str) -> tuple[list[str], int, Records]:
 
 def _parse_csv(data: bytes) -> tuple[list[str], Records, int]:
     """The header, the data rows, and how many there are (blank lines skipped)."""
-    text = decode_csv_text(data, RollFileError)
     from boothwise.rolls import fastlane
 
-    plain = fastlane.plain_lines(text)
+    plain = fastlane.plain_lines(data)
     if plain is not None:
         return plain.header, plain, plain.total
+    text = decode_csv_text(data, RollFileError)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         reader = csv.reader(io.StringIO(text, newline=""))

@@ -295,8 +295,8 @@ class FastLaneTests(BaseTestCase):
         """Quotes send the file through the csv module and the fast lane's checks
         then start from Python rows instead of line texts: the same roll either way."""
         plain, quoted = dirty_roll(), dirty_roll(quoting=csv.QUOTE_ALL)
-        self.assertIsNotNone(fastlane.plain_lines(plain.decode()))
-        self.assertIsNone(fastlane.plain_lines(quoted.decode()))
+        self.assertIsNotNone(fastlane.plain_lines(plain))
+        self.assertIsNone(fastlane.plain_lines(quoted))
         by_lines, taken_by_lines = self.load_counting(plain)
         by_rows, taken_by_rows = self.load_counting(quoted)
         self.assertGreater(taken_by_rows, 2500)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import importlib
@@ -663,15 +664,19 @@ class PlainLinesTests(BaseTestCase):
             if rng.random() < 0.3:
                 text = text.rstrip("\r\n")  # no line end after the last line
             data = text.encode()
+            if rng.random() < 0.2:
+                data = codecs.BOM_UTF8 + data
             with self.subTest(seed=seed):
                 self.assertEqual(
                     self.read(data, plain=True), self.read(data, plain=False)
                 )
 
     def test_quotes_and_lone_carriage_returns_take_the_csv_module(self):
-        self.assertIsNone(fastlane.plain_lines(HEADER + '\n1,"a,b"\n'))
-        self.assertIsNone(fastlane.plain_lines(HEADER + "\r1,2\r"))
-        self.assertIsNotNone(fastlane.plain_lines(HEADER + "\r\n1,2\r\n"))
+        self.assertIsNone(fastlane.plain_lines(csv_bytes('1,"a,b"')))
+        self.assertIsNone(fastlane.plain_lines((HEADER + "\r1,2\r").encode()))
+        cut = csv_bytes("1,x").replace(b",x", b",\xe0\xa4")  # half a Devanagari letter
+        self.assertIsNone(fastlane.plain_lines(cut))
+        self.assertIsNotNone(fastlane.plain_lines((HEADER + "\r\n1,2\r\n").encode()))
         # A quoted field with a line end in it is one row (line 2), as it should be.
         header, total, records = self.read(
             (HEADER + '\n100,1,1,1,,"राम\nलाल",F,x,1,30,M,,\n').encode(), plain=False
