@@ -6,9 +6,9 @@ some 30 µs of Python on each elector, which made a first import of a whole AC w
 Python rather than on PostgreSQL. Most rows of a roll are plainly clean: every field
 already trimmed (no space at either end or two in a row), text in NFC, codes the
 importer knows. For those rows of parts that had no roll before, this module does the
-same checks and writes the same COPY lines with column operations; every other row (anything unusual, a part with an
-earlier roll, a serial seen before) takes the row-by-row path, which alone knows the
-reasons to reject. The outcome (electors, households, name words, rejections and their
+same checks and writes the same COPY lines with column operations; every other row
+(anything unusual, a part with an earlier roll, a serial seen before) takes the
+row-by-row path, which alone knows the reasons to reject. The outcome (electors, households, name words, rejections and their
 reasons, warning counts) is the same either way, which the tests check by importing
 dirty files both ways.
 
@@ -123,10 +123,11 @@ def plain_lines(data: bytes) -> PlainLines | None:
         return None
     pieces, start = [], 0
     while start < len(data):
-        end = (
-            data.rfind(b"\n", start, start + PIECE) if len(data) > start + PIECE else -1
-        )
-        end = len(data) if end < 0 else end
+        end = len(data)
+        if end - start > PIECE:
+            end = data.rfind(b"\n", start, start + PIECE)
+            if end < 0:  # a line this long is for the csv module to judge
+                return None
         pieces.append(data[start:end])  # without the newline that ends the piece
         start = end + 1
     try:
