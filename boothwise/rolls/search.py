@@ -582,7 +582,8 @@ def _word_matches(
     Each query word's group of candidate words is counted in the scope (capped at
     :data:`DRIVER_CAP`, so a common word costs no more than a rare one). The rarest
     group drives: its electors that also have a word of every other group, found by
-    primary-key probes per driver row; when that leaves nobody, the commonest of the
+    primary-key probes per driver row, read word by word, best-spelt first (so the
+    spelling typed fills the candidates before near spellings); when that leaves nobody, the commonest of the
     other groups is dropped and the query tried again. Only the electors left are read,
     through ``voters``, which applies the scope once more.
     """
@@ -631,32 +632,42 @@ def _word_matches(
             # word's electors, keeping those in the hashed driver (and any other
             # small group), until the cap. Probing the common word per driver row,
             # or hashing all of it, costs several times more.
-            narrowed = rows.filter(word_id__in=common[0])
+            scanned = common[0]
             filters = [(sizes[0], order[0])]
             filters += [(size, group) for size, group in used if size <= DRIVER_CAP]
         else:
-            narrowed = driver
+            scanned = order[0]
             filters = used
-        for size, group in filters:
-            if size <= DRIVER_CAP:
-                # A group of known small size: one scan of it, hashed, beats a
-                # probe per row.
-                narrowed = narrowed.filter(
-                    voter_id__in=rows.filter(word_id__in=group).values("voter_id")
-                )
-            else:
-                narrowed = narrowed.filter(
-                    Exists(
-                        VoterWord.objects.filter(
-                            word_id__in=group,
-                            ac_id=OuterRef("ac_id"),
-                            voter_id=OuterRef("voter_id"),
+        # The scanned group word by word, best-spelt first: the query's own spelling
+        # finds its full matches soonest ("Seema Tanwar" read every "Anwar" before
+        # "Tanwar" in index order, 1.8 lakh probes across a state for 400 electors).
+        found: dict[int, None] = {}
+        for word_id in scanned:
+            narrowed = rows.filter(word_id=word_id)
+            for size, group in filters:
+                if size <= DRIVER_CAP:
+                    # A group of known small size: one scan of it, hashed, beats a
+                    # probe per row.
+                    narrowed = narrowed.filter(
+                        voter_id__in=rows.filter(word_id__in=group).values("voter_id")
+                    )
+                else:
+                    narrowed = narrowed.filter(
+                        Exists(
+                            VoterWord.objects.filter(
+                                word_id__in=group,
+                                ac_id=OuterRef("ac_id"),
+                                voter_id=OuterRef("voter_id"),
+                            )
                         )
                     )
-                )
-        ids = list(
-            dict.fromkeys(narrowed.values_list("voter_id", flat=True)[:CANDIDATE_CAP])
-        )
+            wanted = CANDIDATE_CAP - len(found)
+            found.update(
+                dict.fromkeys(narrowed.values_list("voter_id", flat=True)[:wanted])
+            )
+            if len(found) >= CANDIDATE_CAP:
+                break
+        ids = list(found)
         if ids:
             if others and len(ids) < RERANK:
                 # Few full matches: electors with the rarest word alone rank below

@@ -231,6 +231,31 @@ class SearchTests(BaseTestCase):
                 {h.voter.pk for h in hits[:2]}, {self.rakesh.pk, self.rakesh_young.pk}
             )
 
+    def test_two_common_words_find_the_spelling_typed_first(self) -> None:
+        """Both words common, the candidates capped: the electors spelt as typed are
+        read before those of a near spelling whose word comes first in the index."""
+        part = self.w.booth_100_2.part
+        anwars = [
+            make_voter(part, 500 + n, f"सीमा अनवर {n}", "Seema Anwar") for n in range(6)
+        ]
+        tanwars = [
+            make_voter(part, 600 + n, f"सीमा तंवर {n}", "Seema Tanwar") for n in range(3)
+        ]
+        kumaris = [
+            make_voter(part, 700 + n, f"सीमा कुमारी {n}", "Seema Kumari")
+            for n in range(4)
+        ]
+        # "anvar" gets the lower word id; the surname group is the rarer, so it is
+        # the one read (on SQLite as the first query word, on PostgreSQL by estimate).
+        voter_words_index([*anwars, *tanwars, *kumaris])
+        vocabulary_index_refresh()
+        with (
+            mock.patch.object(search, "DRIVER_CAP", 2),
+            mock.patch.object(search, "CANDIDATE_CAP", 3),
+        ):
+            hits = self.search("tanwar seema", limit=3)
+        self.assertEqual({h.voter.pk for h in hits}, {v.pk for v in tanwars})
+
     def test_relative_name(self) -> None:
         hits = self.search("mohan lal sankhla")
         self.assertEqual(hits[0].voter.pk, self.rakesh.pk)
