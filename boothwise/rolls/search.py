@@ -661,8 +661,9 @@ def _word_matches(
                             )
                         )
                     )
+            wanted = CANDIDATE_CAP - len(found)
             found.update(
-                dict.fromkeys(_more_voters(narrowed, CANDIDATE_CAP - len(found)))
+                dict.fromkeys(narrowed.values_list("voter_id", flat=True)[:wanted])
             )
             if len(found) >= CANDIDATE_CAP:
                 break
@@ -681,30 +682,6 @@ def _word_matches(
                 )
             break
     return _rows(voters, ids[:CANDIDATE_CAP])
-
-
-def _more_voters(rows: QuerySet[VoterWord], wanted: int) -> list[int]:
-    """Up to ``wanted`` distinct electors of one word's ``rows``, in index order.
-
-    An elector can have a word twice (own name and relative's name): when a page
-    repeats one, the next page starts after the last elector read instead of reading
-    the next word (whose electors match worse).
-    """
-    found: dict[int, None] = {}
-    after: tuple[int, int] | None = None
-    while len(found) < wanted:
-        page = rows.order_by("ac_id", "voter_id")
-        if after is not None:
-            page = page.filter(
-                Q(ac_id__gt=after[0]) | Q(ac_id=after[0], voter_id__gt=after[1])
-            )
-        size = wanted - len(found)
-        chunk = list(page.values_list("ac_id", "voter_id")[:size])
-        found.update(dict.fromkeys(voter_id for _ac, voter_id in chunk))
-        if len(chunk) < size:
-            break
-        after = chunk[-1]
-    return list(found)
 
 
 def _common_estimates(
