@@ -638,35 +638,16 @@ def _word_matches(
         else:
             scanned = order[0]
             filters = used
-        # The scanned group word by word, best-spelt first: the query's own spelling
-        # finds its full matches soonest ("Seema Tanwar" read every "Anwar" before
-        # "Tanwar" in index order, 1.8 lakh probes across a state for 400 electors).
+        # Electors with the other words as typed (each group's best spelling) come
+        # first: one word a side lets PostgreSQL merge the two words' electors in
+        # index order instead of probing a whole group for every row. Only when they
+        # are too few to rank are the near spellings added.
         found: dict[int, None] = {}
-        for word_id in scanned:
-            narrowed = rows.filter(word_id=word_id)
-            for size, group in filters:
-                if size <= DRIVER_CAP:
-                    # A group of known small size: one scan of it, hashed, beats a
-                    # probe per row.
-                    narrowed = narrowed.filter(
-                        voter_id__in=rows.filter(word_id__in=group).values("voter_id")
-                    )
-                else:
-                    narrowed = narrowed.filter(
-                        Exists(
-                            VoterWord.objects.filter(
-                                word_id__in=group,
-                                ac_id=OuterRef("ac_id"),
-                                voter_id=OuterRef("voter_id"),
-                            )
-                        )
-                    )
-            wanted = CANDIDATE_CAP - len(found)
-            found.update(
-                dict.fromkeys(narrowed.values_list("voter_id", flat=True)[:wanted])
-            )
-            if len(found) >= CANDIDATE_CAP:
-                break
+        typed = [(size, group[:1]) for size, group in filters]
+        if typed != filters:
+            _fill(found, rows, scanned, typed)
+        if len(found) < RERANK:
+            _fill(found, rows, scanned, filters)
         ids = list(found)
         if ids:
             if others and len(ids) < RERANK:
@@ -682,6 +663,46 @@ def _word_matches(
                 )
             break
     return _rows(voters, ids[:CANDIDATE_CAP])
+
+
+def _fill(
+    found: dict[int, None],
+    rows: QuerySet[VoterWord],
+    scanned: list[int],
+    filters: list[tuple[int, list[int]]],
+) -> None:
+    """Add to ``found``, up to the candidate cap, electors with a word of ``scanned``
+    and a word of every group in ``filters``.
+
+    ``scanned`` is read word by word, best-spelt first: the query's own spelling
+    finds its full matches soonest ("Seema Tanwar" read every "Anwar" before "Tanwar"
+    in index order, 1.8 lakh probes across a state for 400 electors).
+    """
+    for word_id in scanned:
+        if len(found) >= CANDIDATE_CAP:
+            return
+        narrowed = rows.filter(word_id=word_id)
+        for size, group in filters:
+            if size <= DRIVER_CAP:
+                # A group of known small size: one scan of it, hashed, beats a probe
+                # per row.
+                narrowed = narrowed.filter(
+                    voter_id__in=rows.filter(word_id__in=group).values("voter_id")
+                )
+            else:
+                narrowed = narrowed.filter(
+                    Exists(
+                        VoterWord.objects.filter(
+                            word_id__in=group,
+                            ac_id=OuterRef("ac_id"),
+                            voter_id=OuterRef("voter_id"),
+                        )
+                    )
+                )
+        wanted = CANDIDATE_CAP - len(found)
+        found.update(
+            dict.fromkeys(narrowed.values_list("voter_id", flat=True)[:wanted])
+        )
 
 
 def _common_estimates(

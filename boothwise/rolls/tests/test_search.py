@@ -259,6 +259,32 @@ class SearchTests(BaseTestCase):
             hits = self.search("tanwar seema", limit=3)
         self.assertEqual({h.voter.pk for h in hits}, {v.pk for v in tanwars})
 
+    def test_the_other_word_as_typed_comes_before_its_near_spellings(self) -> None:
+        """The driving word's electors are kept if they have the other word as typed;
+        its near spellings are added only when those are too few to rank."""
+        part = self.w.booth_100_2.part
+        anwars = [
+            make_voter(part, 500 + n, f"सीमा अनवर {n}", "Seema Anwar") for n in range(6)
+        ]
+        tanwars = [
+            make_voter(part, 600 + n, f"सीमा तंवर {n}", "Seema Tanwar") for n in range(3)
+        ]
+        voter_words_index([*anwars, *tanwars])  # "anvar" has the lower elector ids
+        vocabulary_index_refresh()
+        for rerank, expected in ((3, set(tanwars)), (10, {*tanwars, *anwars})):
+            with (
+                self.subTest(rerank=rerank),
+                mock.patch.object(search, "DRIVER_CAP", 2),
+                mock.patch.object(search, "CANDIDATE_CAP", 3 if rerank == 3 else 20),
+                mock.patch.object(search, "RERANK", rerank),
+                # "Seema" drives (the rarer by estimate), "Tanwar" narrows.
+                mock.patch.object(
+                    search, "_common_estimates", return_value={0: 9.0, 1: 13.0}
+                ),
+            ):
+                hits = self.search("seema tanwar", limit=9)
+                self.assertEqual({h.voter for h in hits}, expected)
+
     def test_relative_name(self) -> None:
         hits = self.search("mohan lal sankhla")
         self.assertEqual(hits[0].voter.pk, self.rakesh.pk)
