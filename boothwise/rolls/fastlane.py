@@ -48,6 +48,7 @@ from boothwise.rolls.importer import (
     RELATIONS,
     SECTION_MAX,
     Batch,
+    _line_records,
 )
 from boothwise.rolls.models import AGE_MAX, AGE_MIN
 
@@ -99,8 +100,7 @@ class PlainLines:
         return self.frame.height
 
     def __call__(self) -> Iterator[Record]:
-        for line, text in self.frame.iter_rows():
-            yield line, text.split(",")
+        return _line_records(self.frame)
 
     def batches(self, size: int) -> Iterator[Batch]:
         for offset in range(0, self.frame.height, size):

@@ -381,7 +381,7 @@ class Batch:
     @property
     def records(self) -> list[Record]:
         if self._records is None:
-            self._records = _split_lines(self.lines)
+            self._records = list(_line_records(self.lines))
         return self._records
 
     def fields(self, line: int) -> list[str]:
@@ -396,12 +396,15 @@ class Batch:
             return [r for r in self.records if r[0] not in lines]
         import polars as pl
 
-        return _split_lines(self.lines.filter(~pl.col("line").is_in(list(lines))))
+        return list(
+            _line_records(self.lines.filter(~pl.col("line").is_in(list(lines))))
+        )
 
 
-def _split_lines(lines: Any) -> list[Record]:
+def _line_records(lines: Any) -> Iterator[Record]:
     """(line, fields) of a frame of plain CSV lines (no quotes: split at commas)."""
-    return [(line, text.split(",")) for line, text in lines.iter_rows()]
+    for line, text in lines.iter_rows():
+        yield line, text.split(",")
 
 
 def _parse(data: bytes, file_name: str) -> tuple[list[str], int, Records]:
@@ -574,7 +577,6 @@ class _Importer:
         self.bumped: set[int] = set()
         self.fast_lane = connection.vendor == "postgresql" and settings.ROLL_FAST_LANE
         self.reporting = threading.Lock()
-        self.batches_written = 0  # handed to a writer thread
         self.reported = 0  # rows reported to `progress`
 
     def _set_header(self, header: list[str]) -> None:
@@ -683,7 +685,7 @@ class _Importer:
         if pipelined:
             sys.setswitchinterval(min(switch, PIPELINE_SWITCH_INTERVAL))
         in_flight: deque[Future[None]] = deque()
-        done = 0
+        done = written = 0
         try:
             for batch in _batches(records, self.batch_size):
                 done += len(batch)
@@ -697,8 +699,8 @@ class _Importer:
                 # on when the older of them has committed.
                 if len(in_flight) == WRITERS:
                     in_flight.popleft().result()  # committed (or raises)
-                writer = writers[self.batches_written % WRITERS]
-                self.batches_written += 1
+                writer = writers[written % WRITERS]
+                written += 1
                 previous = in_flight[-1] if in_flight else None
                 in_flight.append(
                     writer.submit(self._commit_in_thread, *write, done, total, previous)

@@ -582,9 +582,10 @@ def _word_matches(
     Each query word's group of candidate words is counted in the scope (capped at
     :data:`DRIVER_CAP`, so a common word costs no more than a rare one). The rarest
     group drives: its electors that also have a word of every other group, found by
-    primary-key probes per driver row, read word by word, best-spelt first (so the
-    spelling typed fills the candidates before near spellings); when that leaves nobody, the commonest of the
-    other groups is dropped and the query tried again. Only the electors left are read,
+    primary-key probes per driver row (`_fill`: the driver read word by word,
+    best-spelt first, and the other words first as typed, their near spellings only
+    when that finds too few); when that leaves nobody, the commonest of the other
+    groups is dropped and the query tried again. Only the electors left are read,
     through ``voters``, which applies the scope once more.
     """
     groups = _query_words(parsed)
