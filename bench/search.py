@@ -38,6 +38,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "boothwise.settings")
 os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/boothwise-bench-search.sqlite3")
+# As served: DEBUG wraps every cursor to log its SQL, a cost no production search pays.
+os.environ.setdefault("DEBUG", "False")
 
 import django  # noqa: E402
 

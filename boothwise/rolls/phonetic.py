@@ -39,6 +39,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from rapidfuzz.distance import OSA
+
 __all__ = [
     "consonant_skeleton",
     "key_similarity",
@@ -513,25 +515,6 @@ def trigrams(key: str) -> set[str]:
     return grams
 
 
-def _osa_distance(a: str, b: str) -> int:
-    """Optimal string alignment distance: edits with adjacent transpositions."""
-    if a == b:
-        return 0
-    if not a or not b:
-        return len(a) or len(b)
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        prev2, prev = prev, cur
-    return prev[-1]
-
-
 def consonant_skeleton(key: str) -> str:
     """The key with every vowel after the first letter removed, word by word.
 
@@ -546,8 +529,9 @@ def consonant_skeleton(key: str) -> str:
 
 
 def _edit_similarity(a: str, b: str) -> float:
-    longest = max(len(a), len(b))
-    return 1.0 - _osa_distance(a, b) / longest if longest else 1.0
+    """One minus the optimal string alignment distance (edits with adjacent
+    transpositions) over the longer length; 1.0 for two empty strings."""
+    return OSA.normalized_similarity(a, b)
 
 
 def key_similarity(a: str, b: str) -> float:

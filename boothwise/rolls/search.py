@@ -27,7 +27,7 @@ import hashlib
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -401,12 +401,16 @@ class SearchHit:
 _similarity = lru_cache(maxsize=1 << 18)(phonetic.key_similarity)
 
 
-def _align(query_keys: Sequence[str], words: Sequence[str]) -> tuple[float, int]:
-    """Best one-to-one alignment of query keys to words: (sum of similarities, used).
+@lru_cache(maxsize=1 << 16)
+def _align(query_keys: tuple[str, ...], name: str) -> tuple[float, int]:
+    """Best one-to-one alignment of query keys to the words of a name key: (sum of
+    similarities, words used).
 
     Greedy on the similarity matrix, which is optimal often enough for names of a few
-    words and costs nothing.
+    words and costs nothing. Cached: one query meets the same few names and relatives'
+    names in many pairings.
     """
+    words = name.split()
     if not query_keys or not words:
         return 0.0, 0
     cells = sorted(
@@ -440,17 +444,16 @@ def _name_score(keys: tuple[str, ...], name_key: str, relative_key: str) -> floa
     repeat a great deal in a roll, so scores are cached by (query, name, relative).
     """
     own = name_key.split()
-    rel = relative_key.split()
     n = len(keys)
     best = 0.0
     # Try each split of the query: the first `k` words to the name, the rest to the
     # relative (the roll's order), and the whole query against either.
-    options: list[tuple[Sequence[str], Sequence[str]]] = [(keys, ())]
+    options: list[tuple[tuple[str, ...], tuple[str, ...]]] = [(keys, ())]
     options += [(keys[:k], keys[k:]) for k in range(1, n)]
     options.append(((), keys))
     for to_own, to_rel in options:
-        own_sum, own_used = _align(to_own, own)
-        rel_sum, _ = _align(to_rel, rel)
+        own_sum, own_used = _align(to_own, name_key)
+        rel_sum, _ = _align(to_rel, relative_key)
         score = (own_sum + 0.85 * rel_sum) / n
         if own:
             score += 0.04 * own_used / len(own)
