@@ -27,14 +27,14 @@ import hashlib
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from boothwise.accounts.access import AnyUser, Scope, scope_for, visible, voter_scope_q
 from boothwise.accounts.permissions import Action
@@ -467,9 +467,9 @@ def _name_score(keys: tuple[str, ...], name_key: str, relative_key: str) -> floa
     return best / 1.05
 
 
-@dataclass(frozen=True)
-class _Row:
-    """What ranking needs of an elector, read without making model instances."""
+class _Row(NamedTuple):
+    """What ranking needs of an elector, read without making model instances (a
+    named tuple: hundreds are made per search, and a tuple is made in C)."""
 
     id: int
     name_key: str
@@ -482,7 +482,7 @@ class _Row:
     serial_no: int
 
 
-_ROW_FIELDS = tuple(_Row.__dataclass_fields__)
+_ROW_FIELDS = _Row._fields
 
 
 def _rank(parsed: ParsedQuery, row: _Row, epic_or_house: bool) -> float:
@@ -577,6 +577,88 @@ def _coarse_names(parsed: ParsedQuery, name_key: str, relative_key: str) -> floa
     return score
 
 
+class _WordRows:
+    """The voter-word rows one search may read, as SQL compiled once.
+
+    Stage two asks the same scoped rows a handful of questions; building each as a
+    queryset cost more CPU than PostgreSQL spent answering it. The scoped rows are
+    compiled once (``voter_id``, ``word_id``, ``ac_id`` of
+    :class:`~boothwise.rolls.models.VoterWord`, within the AC and the scope) and every
+    question wraps them as a subquery in ``FROM``, which both databases flatten into
+    the outer query, so the word indexes serve it as before.
+    """
+
+    def __init__(self, rows: QuerySet[VoterWord]) -> None:
+        sql, params = rows.values(
+            "voter_id", "word_id", "ac_id"
+        ).query.sql_with_params()
+        self.sql = f"({sql})"
+        self.params: list[Any] = list(params)
+        self.any = connection.vendor == "postgresql"
+
+    def _words(self, alias: str, words: Sequence[int]) -> tuple[str, list[Any]]:
+        """``alias.word_id`` among ``words``: one array on PostgreSQL, a list else."""
+        if len(words) == 1:
+            return f"{alias}.word_id = %s", [words[0]]
+        if self.any:
+            return f"{alias}.word_id = ANY(%s)", [list(words)]
+        return f"{alias}.word_id IN ({', '.join(['%s'] * len(words))})", list(words)
+
+    def select(self, words: Sequence[int]) -> tuple[str, list[Any]]:
+        """Electors with a word of ``words`` (a voter id per matching word)."""
+        where, params = self._words("b", words)
+        return (
+            f"SELECT b.voter_id FROM {self.sql} b WHERE {where}",
+            [*self.params, *params],
+        )
+
+    def voter_ids(self, words: Sequence[int], limit: int) -> list[int]:
+        sql, params = self.select(words)
+        return _ids(f"{sql} LIMIT %s", [*params, limit])
+
+    def narrowed(
+        self, word_id: int, filters: list[tuple[int, list[int]]], limit: int
+    ) -> list[int]:
+        """Electors with ``word_id`` and a word of every group in ``filters``.
+
+        A group of known small size is scanned once and hashed, which beats a probe
+        per row; a common group is probed per row on the primary key.
+        """
+        sql, params = self.select([word_id])
+        for size, group in filters:
+            if size <= DRIVER_CAP:
+                inner, inner_params = self.select(group)
+                sql += f" AND b.voter_id IN ({inner})"
+                params += inner_params
+            else:
+                where, word_params = self._words("u", group)
+                sql += (
+                    " AND EXISTS (SELECT 1 FROM rolls_voterword u WHERE "
+                    f"{where} AND u.ac_id = b.ac_id AND u.voter_id = b.voter_id)"
+                )
+                params += word_params
+        return _ids(f"{sql} LIMIT %s", [*params, limit])
+
+    def sizes(self, groups: list[list[int]]) -> list[int]:
+        """Each group's electors in scope, counted up to DRIVER_CAP + 1, in one query."""
+        selects: list[str] = []
+        params: list[Any] = []
+        for n, group in enumerate(groups):
+            sql, group_params = self.select(group)
+            selects.append(f"(SELECT COUNT(*) FROM ({sql} LIMIT %s) AS g{n})")
+            params += [*group_params, DRIVER_CAP + 1]
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {', '.join(selects)}", params)
+            row = cursor.fetchone()
+        return [int(n) for n in row] if row else [0] * len(groups)
+
+
+def _ids(sql: str, params: list[Any]) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [int(voter_id) for (voter_id,) in cursor.fetchall()]
+
+
 def _word_matches(
     parsed: ParsedQuery, scope: Scope, voters: QuerySet[Voter], ac_id: int | None
 ) -> list[_Row]:
@@ -602,8 +684,9 @@ def _word_matches(
             rows = rows.filter(voter_scope_q(scope, prefix="voter__"))
         else:
             rows = rows.filter(ac_id__in=sorted(scope.ac_ids))
-    counts = _group_sizes(rows, groups)  # in query-word order
-    estimates = _common_estimates(rows, groups, counts)
+    words = _WordRows(rows)
+    counts = words.sizes(groups)  # in query-word order
+    estimates = _common_estimates(words, groups, counts)
     counted = sorted((count, i) for i, count in enumerate(counts))
     if len(estimates) > 1:
         # Common words all count as "more than the cap": order them by the
@@ -615,15 +698,10 @@ def _word_matches(
         # other, so read a few hundred, the best-spelt words first.
         ids: list[int] = []
         for word_id in order[0]:
-            ids.extend(
-                rows.filter(word_id=word_id).values_list("voter_id", flat=True)[
-                    : 2 * RERANK - len(ids)
-                ]
-            )
+            ids.extend(words.voter_ids([word_id], 2 * RERANK - len(ids)))
             if len(ids) >= 2 * RERANK:
                 break
         return _rows(voters, list(dict.fromkeys(ids)))
-    driver = rows.filter(word_id__in=order[0])
     ids = []
     # Narrow by the other groups, rarest first; if a group leaves nobody (a word
     # misspelt past recognition), try again without the least rare of the rest.
@@ -649,29 +727,22 @@ def _word_matches(
         found: dict[int, None] = {}
         typed = [(size, group[:1]) for size, group in filters]
         if typed != filters:
-            _fill(found, rows, scanned, typed)
+            _fill(found, words, scanned, typed)
         if len(found) < RERANK:
-            _fill(found, rows, scanned, filters)
+            _fill(found, words, scanned, filters)
         ids = list(found)
         if ids:
             if others and len(ids) < RERANK:
                 # Few full matches: electors with the rarest word alone rank below
                 # them and fill the list (a relative, a namesake, a misspelling).
-                ids = list(
-                    dict.fromkeys(
-                        [
-                            *ids,
-                            *driver.values_list("voter_id", flat=True)[:RERANK],
-                        ]
-                    )
-                )
+                ids = list(dict.fromkeys([*ids, *words.voter_ids(order[0], RERANK)]))
             break
     return _rows(voters, ids[:CANDIDATE_CAP])
 
 
 def _fill(
     found: dict[int, None],
-    rows: QuerySet[VoterWord],
+    words: _WordRows,
     scanned: list[int],
     filters: list[tuple[int, list[int]]],
 ) -> None:
@@ -685,32 +756,12 @@ def _fill(
     for word_id in scanned:
         if len(found) >= CANDIDATE_CAP:
             return
-        narrowed = rows.filter(word_id=word_id)
-        for size, group in filters:
-            if size <= DRIVER_CAP:
-                # A group of known small size: one scan of it, hashed, beats a probe
-                # per row.
-                narrowed = narrowed.filter(
-                    voter_id__in=rows.filter(word_id__in=group).values("voter_id")
-                )
-            else:
-                narrowed = narrowed.filter(
-                    Exists(
-                        VoterWord.objects.filter(
-                            word_id__in=group,
-                            ac_id=OuterRef("ac_id"),
-                            voter_id=OuterRef("voter_id"),
-                        )
-                    )
-                )
         wanted = CANDIDATE_CAP - len(found)
-        found.update(
-            dict.fromkeys(narrowed.values_list("voter_id", flat=True)[:wanted])
-        )
+        found.update(dict.fromkeys(words.narrowed(word_id, filters, wanted)))
 
 
 def _common_estimates(
-    rows: QuerySet[VoterWord], groups: list[list[int]], sizes: list[int]
+    words: _WordRows, groups: list[list[int]], sizes: list[int]
 ) -> dict[int, float]:
     """PostgreSQL's estimate of the electors of each group past the counting cap.
 
@@ -725,9 +776,7 @@ def _common_estimates(
     estimates: dict[int, float] = {}
     with connection.cursor() as cursor:
         for i in common:
-            sql, params = (
-                rows.filter(word_id__in=groups[i]).values("voter_id").query
-            ).sql_with_params()
+            sql, params = words.select(groups[i])
             # Statistics change slowly: an estimate is kept as long as stage one.
             cache_key = (
                 f"{_CANDIDATES_PREFIX}estimate:"
@@ -744,21 +793,6 @@ def _common_estimates(
                 cache.set(cache_key, estimate, CANDIDATES_TTL)
             estimates[i] = estimate
     return estimates
-
-
-def _group_sizes(rows: QuerySet[VoterWord], groups: list[list[int]]) -> list[int]:
-    """Each group's electors in scope, counted up to DRIVER_CAP + 1, in one query."""
-    selects: list[str] = []
-    params: list[Any] = []
-    for n, group in enumerate(groups):
-        capped = rows.filter(word_id__in=group).values("voter_id")[: DRIVER_CAP + 1]
-        sql, group_params = capped.query.sql_with_params()
-        selects.append(f"(SELECT COUNT(*) FROM ({sql}) AS g{n})")
-        params.extend(group_params)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(selects)}", params)
-        row = cursor.fetchone()
-    return [int(n) for n in row] if row else [0] * len(groups)
 
 
 def acs_with_electors() -> list[int]:
@@ -791,7 +825,7 @@ def _rows(voters: QuerySet[Voter], ids: list[int]) -> list[_Row]:
     """
     if not ids:
         return []
-    return [_Row(*values) for values in _fetch(voters.filter(ids_in("id", ids)))]
+    return [_Row._make(values) for values in _fetch(voters.filter(ids_in("id", ids)))]
 
 
 def _fetch(voters: QuerySet[Voter]) -> list[tuple[Any, ...]]:
@@ -886,7 +920,7 @@ def _search(
     missing = sorted(extra - set(found))
     if missing:
         found.update(
-            (values[0], _Row(*values))
+            (values[0], _Row._make(values))
             for values in _fetch(voters.filter(ids_in("id", missing)))
         )
     if not found:
