@@ -285,6 +285,62 @@ class SearchTests(BaseTestCase):
                 hits = self.search("seema tanwar", limit=9)
                 self.assertEqual({h.voter for h in hits}, expected)
 
+    def test_near_spellings_across_acs_look_at_a_bounded_share(self) -> None:
+        """Across ACs the near-spelling pass reads at most NEAR_BUDGET rows of a
+        scanned word, and still only the scoped rows; within an AC it is unbounded."""
+        part = self.w.booth_100_2.part
+        tanwars = [
+            make_voter(part, 600 + n, f"सीमा तंवर {n}", "Seema Tanwar") for n in range(3)
+        ]
+        anwars = [
+            make_voter(part, 500 + n, f"सीमा अनवर {n}", "Seema Anwar") for n in range(4)
+        ]
+        jaipur = make_voter(self.w.booth_50_1.part, 9, "सीमा अनवर", "Seema Anwar")
+        voter_words_index([*tanwars, *anwars, jaipur])
+        vocabulary_index_refresh()
+        ids = dict(NameWord.objects.values_list("key", "id"))
+        seema, anwar = ids[phonetic.name_key("Seema")], ids[phonetic.name_key("Anwar")]
+        rows = search._WordRows(VoterWord.objects.filter(ac_id=self.w.ac100.id))
+        # Elector order in the index: the three Tanwars, then the four Anwars.
+        self.assertEqual(
+            rows.narrowed(seema, [(9, [anwar])], 20, budget=4), [anwars[0].pk]
+        )
+        self.assertEqual(
+            rows.narrowed(seema, [(9, [anwar])], 20),
+            [v.pk for v in anwars],
+        )
+        everywhere = search._WordRows(VoterWord.objects.all())
+        self.assertEqual(
+            sorted(everywhere.narrowed(seema, [(9, [anwar])], 20, budget=50)),
+            sorted([v.pk for v in anwars] + [jaipur.pk]),
+        )
+        budgets = []
+        real = search._WordRows.narrowed
+
+        def narrowed(self, word_id, filters, limit, budget=None):
+            budgets.append(budget)
+            return real(self, word_id, filters, limit, budget)
+
+        for ac_id, near in ((self.w.ac100.id, None), (None, search.NEAR_BUDGET)):
+            budgets.clear()
+            with (
+                self.subTest(ac_id=ac_id),
+                mock.patch.object(search._WordRows, "narrowed", narrowed),
+                mock.patch.object(search, "DRIVER_CAP", 2),
+                mock.patch.object(search, "RERANK", 10),
+                mock.patch.object(
+                    search, "_common_estimates", return_value={0: 9.0, 1: 13.0}
+                ),
+            ):
+                hits = self.search("seema tanwar", ac_id=ac_id, limit=3)
+                self.assertEqual({h.voter for h in hits}, set(tanwars))
+                # The typed pass is exact; only the near spellings are bounded.
+                self.assertEqual(budgets[0], None)
+                self.assertIn(near, budgets[1:])
+                self.assertNotIn(
+                    search.NEAR_BUDGET if near is None else None, budgets[1:]
+                )
+
     def test_relative_name(self) -> None:
         hits = self.search("mohan lal sankhla")
         self.assertEqual(hits[0].voter.pk, self.rakesh.pk)
