@@ -86,6 +86,8 @@ KEY_LETTERS = "abcdefghijklmnoprstuvy"
 _EPIC_RE = re.compile(r"^(?:[A-Z]{2,4}\d{4,}|[A-Z]{2}/\d+/\d+/\d+)$")
 _AGE_RE = re.compile(r"^\d{1,3}$")
 _HOUSE_RE = re.compile(r"^\d+[A-Z]{0,2}(?:[/-][0-9A-Z]+)*$|^\d+$")
+#: One letter after a number: the letter of a house number written apart ("12 ख").
+_HOUSE_LETTER_RE = re.compile(r"^(?:[A-Za-z]|[\u0905-\u0939\u0958-\u095F])$")
 _GENDER_WORDS: dict[str, str] = {
     "male": Voter.Gender.MALE,
     "female": Voter.Gender.FEMALE,
@@ -130,18 +132,24 @@ def parse_query(query: str) -> ParsedQuery:
       a possible one, ``maybe_houses``);
     * a larger number, or any other word with a digit (``12/3``, ``4-B``, ``12A``,
       ``12/3-ब``) → a house number;
+    * one letter after a number (``12 ख``, ``7 A``) → with it, a house number;
     * ``male``/``female``/``पुरुष``/``महिला`` → a gender hint;
     * every other word → phonetic word keys.
     """
     parsed = ParsedQuery()
     words: list[str] = []
     numbers: list[str] = []
+    previous = ""
     for raw in query.split():
         token = raw.strip(",;.()")
         upper = token.upper()
         if not token:
             continue
-        if _EPIC_RE.match(upper):
+        after, previous = previous, token
+        if after[:1].isdigit() and _HOUSE_LETTER_RE.match(token):
+            # "12 ख", "7 A": a house number whose letter the roll writes apart.
+            parsed.houses.append(f"{after.upper()} {upper}")
+        elif _EPIC_RE.match(upper):
             parsed.epics.append(upper)
         elif _AGE_RE.match(token) and int(token) <= 120:
             if parsed.age is None:

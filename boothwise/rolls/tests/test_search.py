@@ -139,6 +139,11 @@ class SearchTests(BaseTestCase):
         # House numbers as rolls print them, Devanagari letters included.
         mixed = parse_query("12/3-ब सांखला")
         self.assertEqual((mixed.houses, mixed.keys), (["12/3-ब"], ["sankl"]))
+        # A house letter written apart from its number joins it, not the name.
+        apart = parse_query("12 ख सांखला")
+        self.assertEqual((apart.houses, apart.keys), (["12 ख"], ["sankl"]))
+        self.assertEqual(parse_query("7 a rakesh").houses, ["7 A"])
+        self.assertEqual(parse_query("ख सांखला").keys, ["ka", "sankl"])
 
     def test_edits1(self) -> None:
         self.assertIn("rakse", edits1("rakes"))
@@ -384,6 +389,12 @@ class SearchTests(BaseTestCase):
         # With a name, a house number lifts the elector who lives there.
         hits = self.search("rakesh sankhla 7/1")
         self.assertEqual(hits[0].voter.pk, self.rakesh_young.pk)
+        # The roll writes the letter apart: "14 ख" is the house, not a name.
+        Voter.objects.filter(pk=self.others[4].pk).update(house_no="14 ख")
+        hits = self.search("14 ख saini")
+        self.assertEqual(hits[0].voter.pk, self.others[4].pk)
+        # Found at the house (a bonus), not as a name with a stray word "ka".
+        self.assertGreater(hits[0].score, self.search("saini")[0].score)
 
     def test_house_number_across_the_state_asks_the_acs_with_electors(self) -> None:
         self.assertEqual(
