@@ -500,6 +500,33 @@ class SearchTests(BaseTestCase):
             call_command("search", "rakesh", ac=999, stdout=io.StringIO())
 
 
+def test_memo_remembers_until_full_and_keeps_nothing_for_the_collector() -> None:
+    import gc
+
+    calls: list[tuple[str, str]] = []
+
+    @search._memo(3)
+    def similarity(a: str, b: str) -> float:
+        calls.append((a, b))
+        return phonetic.key_similarity(a, b)
+
+    assert similarity("rakes", "raks") == phonetic.key_similarity("rakes", "raks")
+    similarity("rakes", "raks")
+    assert calls == [("rakes", "raks")]
+    for other in ("a", "b", "c"):  # the fourth answer empties the memo first
+        similarity("rakes", other)
+    similarity("rakes", "raks")
+    assert calls[-1] == ("rakes", "raks") and len(calls) == 5
+    # Answers are kept as plain tuples and floats the collector does not track.
+    gc.collect()
+    memo = next(
+        cell.cell_contents
+        for cell in similarity.__closure__ or ()
+        if isinstance(cell.cell_contents, dict)
+    )
+    assert memo and not any(gc.is_tracked(key) for key in memo)
+
+
 class SearchIndexTests(BaseTestCase):
     def test_the_lookups_search_relies_on_have_their_indexes(self) -> None:
         from django.db import connection
