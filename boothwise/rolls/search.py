@@ -696,17 +696,36 @@ class _WordRows:
         return _ids(f"{sql} LIMIT %s", [*params, limit])
 
     def sizes(self, groups: list[list[int]]) -> list[int]:
-        """Each group's electors in scope, counted up to DRIVER_CAP + 1, in one query."""
+        """Each group's electors in scope, counted up to DRIVER_CAP + 1, in one query.
+
+        Counts are kept in the cache as long as stage one's answers: a booth team
+        types the same surnames all day, and a count only steers the plan (a stale
+        one finds the same electors, perhaps a little slower).
+        """
+        keys = [
+            f"{_CANDIDATES_PREFIX}{_candidates_version}:size:"
+            + hashlib.sha1(f"{self.sql}|{self.params}|{group}".encode()).hexdigest()
+            for group in groups
+        ]
+        known: dict[str, int] = cache.get_many(keys)
         selects: list[str] = []
         params: list[Any] = []
-        for n, group in enumerate(groups):
-            sql, group_params = self.select(group)
-            selects.append(f"(SELECT COUNT(*) FROM ({sql} LIMIT %s) AS g{n})")
-            params += [*group_params, DRIVER_CAP + 1]
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {', '.join(selects)}", params)
-            row = cursor.fetchone()
-        return [int(n) for n in row] if row else [0] * len(groups)
+        for n, (group, key) in enumerate(zip(groups, keys, strict=True)):
+            if key not in known:
+                sql, group_params = self.select(group)
+                selects.append(f"(SELECT COUNT(*) FROM ({sql} LIMIT %s) AS g{n})")
+                params += [*group_params, DRIVER_CAP + 1]
+        if selects:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT {', '.join(selects)}", params)
+                row = cursor.fetchone() or [0] * len(selects)
+            counted = {
+                key: int(n)
+                for key, n in zip([k for k in keys if k not in known], row, strict=True)
+            }
+            cache.set_many(counted, CANDIDATES_TTL)
+            known.update(counted)
+        return [known[key] for key in keys]
 
 
 def _ids(sql: str, params: list[Any]) -> list[int]:

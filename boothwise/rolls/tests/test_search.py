@@ -346,6 +346,22 @@ class SearchTests(BaseTestCase):
                     search.NEAR_BUDGET if near is None else None, budgets[1:]
                 )
 
+    def test_word_counts_are_kept_until_the_vocabulary_changes(self) -> None:
+        from django.test.utils import CaptureQueriesContext
+
+        def counts(query: str) -> int:
+            with CaptureQueriesContext(connection) as ctx:
+                hits = self.search(query)
+            self.assertEqual(hits[0].voter.pk, self.rakesh.pk)
+            sizes = "SELECT (SELECT COUNT(*) FROM"
+            return sum(q["sql"].startswith(sizes) for q in ctx.captured_queries)
+
+        self.assertEqual(counts("rakesh sankhla"), 1)
+        self.assertEqual(counts("rakesh sankhla"), 0)
+        self.assertEqual(counts("sankhla rakesh 45"), 0)  # the same groups
+        search.vocabulary_changed()  # an import in this process
+        self.assertEqual(counts("rakesh sankhla"), 1)
+
     def test_relative_name(self) -> None:
         hits = self.search("mohan lal sankhla")
         self.assertEqual(hits[0].voter.pk, self.rakesh.pk)
