@@ -2,10 +2,11 @@
 
 Run: ``.venv/bin/python bench/import_roll.py [--rows 2000000] [--seed 1]
 [--batch-size 20000]``; set ``DATABASE_URL`` for PostgreSQL (the database must be
-migrated). The default size is the issue's: 20 lakh electors. It generates a synthetic roll with ``bench/roll_generator.py`` into a
-temporary file, removes earlier electors of the bench AC, imports the file with
-``roll_import`` and prints electors per second; then re-imports the same file (which
-must change nothing) and prints that rate too.
+migrated). The default size is the issue's: 20 lakh electors. It generates a
+synthetic roll with ``bench/roll_generator.py`` into a temporary file, removes earlier
+electors of the bench AC, imports the file with ``roll_import`` and prints electors
+per second; then re-imports the same file (which must change nothing) and prints
+that rate too.
 
 On PostgreSQL it then measures, in the same run, the bare path the issue compares
 against: the rows the import wrote (electors, households and name words, dumped with

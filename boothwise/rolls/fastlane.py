@@ -8,9 +8,9 @@ already trimmed (no space at either end or two in a row), text in NFC, codes the
 importer knows. For those rows of parts that had no roll before, this module does the
 same checks and writes the same COPY lines with column operations; every other row
 (anything unusual, a part with an earlier roll, a serial seen before) takes the
-row-by-row path, which alone knows the reasons to reject. The outcome (electors, households, name words, rejections and their
-reasons, warning counts) is the same either way, which the tests check by importing
-dirty files both ways.
+row-by-row path, which alone knows the reasons to reject. The outcome (electors,
+households, name words, rejections and their reasons, warning counts) is the same
+either way, which the tests check by importing dirty files both ways.
 
 Order matters for one rule only: a serial number repeated in a part keeps its first
 line. The fast rows of a batch are registered as present before the other rows are

@@ -74,7 +74,6 @@ WORDS_PER_QUERY_WORD = 24
 #: process sees a new spelling after at most this long; the importing one at once.
 CANDIDATES_TTL = 300
 _CANDIDATES_PREFIX = "rolls.words:"
-F = TypeVar("F", bound=Callable[..., Any])
 _ACS_KEY = "rolls.acs-with-electors"
 _candidates_version = 0
 #: Candidate words this similar to a query word are "close" (see `_query_words`).
@@ -411,6 +410,9 @@ class SearchHit:
         }
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
 def _memo(maxsize: int) -> Callable[[F], F]:
     """Remember a pure function's answers (positional arguments only) in a plain
     dict, emptied when full.
@@ -671,16 +673,17 @@ class _WordRows:
         then read the scoped rows too, as the planner no longer sees the scope's ACs
         through the bounded subquery.
         """
-        sql, params = self.select([word_id])
-        probed = "rolls_voterword"
-        if budget is not None:
+        if budget is None:
+            sql, params = self.select([word_id])
+            probed, probed_params = "rolls_voterword", []
+        else:
             where, word_params = self._words("b", [word_id])
             sql = (
                 f"SELECT b.voter_id FROM (SELECT b.voter_id, b.ac_id FROM {self.sql} b"
                 f" WHERE {where} LIMIT %s) b WHERE TRUE"
             )
             params = [*self.params, *word_params, budget]
-            probed = self.sql
+            probed, probed_params = self.sql, self.params
         for size, group in filters:
             if size <= DRIVER_CAP:
                 inner, inner_params = self.select(group)
@@ -692,8 +695,13 @@ class _WordRows:
                     f" AND EXISTS (SELECT 1 FROM {probed} u WHERE "
                     f"{where} AND u.ac_id = b.ac_id AND u.voter_id = b.voter_id)"
                 )
-                params += [*(self.params if budget is not None else ()), *word_params]
+                params += [*probed_params, *word_params]
         return _ids(f"{sql} LIMIT %s", [*params, limit])
+
+    def cache_key(self, what: str, group: list[int]) -> str:
+        """A cache key for something known of ``group`` within these rows."""
+        digest = hashlib.sha1(f"{self.sql}|{self.params}|{group}".encode())
+        return f"{_CANDIDATES_PREFIX}{what}:{digest.hexdigest()}"
 
     def sizes(self, groups: list[list[int]]) -> list[int]:
         """Each group's electors in scope, counted up to DRIVER_CAP + 1, in one query.
@@ -703,26 +711,23 @@ class _WordRows:
         one finds the same electors, perhaps a little slower).
         """
         keys = [
-            f"{_CANDIDATES_PREFIX}{_candidates_version}:size:"
-            + hashlib.sha1(f"{self.sql}|{self.params}|{group}".encode()).hexdigest()
-            for group in groups
+            self.cache_key(f"{_candidates_version}:size", group) for group in groups
         ]
         known: dict[str, int] = cache.get_many(keys)
+        missing: list[str] = []
         selects: list[str] = []
         params: list[Any] = []
         for n, (group, key) in enumerate(zip(groups, keys, strict=True)):
             if key not in known:
                 sql, group_params = self.select(group)
+                missing.append(key)
                 selects.append(f"(SELECT COUNT(*) FROM ({sql} LIMIT %s) AS g{n})")
                 params += [*group_params, DRIVER_CAP + 1]
-        if selects:
+        if missing:
             with connection.cursor() as cursor:
                 cursor.execute(f"SELECT {', '.join(selects)}", params)
-                row = cursor.fetchone() or [0] * len(selects)
-            counted = {
-                key: int(n)
-                for key, n in zip([k for k in keys if k not in known], row, strict=True)
-            }
+                row = cursor.fetchone() or [0] * len(missing)
+            counted = {key: int(n) for key, n in zip(missing, row, strict=True)}
             cache.set_many(counted, CANDIDATES_TTL)
             known.update(counted)
         return [known[key] for key in keys]
@@ -861,14 +866,11 @@ def _common_estimates(
     estimates: dict[int, float] = {}
     with connection.cursor() as cursor:
         for i in common:
-            sql, params = words.select(groups[i])
             # Statistics change slowly: an estimate is kept as long as stage one.
-            cache_key = (
-                f"{_CANDIDATES_PREFIX}estimate:"
-                + hashlib.sha1(f"{sql}|{params}".encode()).hexdigest()
-            )
+            cache_key = words.cache_key("estimate", groups[i])
             estimate: float | None = cache.get(cache_key)
             if estimate is None:
+                sql, params = words.select(groups[i])
                 cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
                 row = cursor.fetchone()
                 plan = row[0] if row else None
