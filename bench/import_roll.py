@@ -34,7 +34,7 @@ import django  # noqa: E402
 django.setup()
 
 from loadtest import cpu_seconds  # noqa: E402
-from roll_generator import write_roll  # noqa: E402
+from roll_generator import real_names, write_roll  # noqa: E402
 
 from boothwise.geography.models import AssemblyConstituency, Part  # noqa: E402
 from boothwise.rolls.importer import roll_import  # noqa: E402
@@ -60,7 +60,12 @@ def main() -> None:
         path = out.name
         t0 = time.perf_counter()
         count = write_roll(
-            out, seed=args.seed, ac=args.ac, parts=parts, per_part=args.per_part
+            out,
+            seed=args.seed,
+            ac=args.ac,
+            parts=parts,
+            per_part=args.per_part,
+            tail=real_names(),
         )
     gen = time.perf_counter() - t0
     print(f"generated {count} rows in {gen:.1f}s ({path})")

@@ -5,8 +5,11 @@ Run: ``.venv/bin/python bench/roll_generator.py --ac 100 --parts 10 --per-part 1
 
 The generator lives in ``boothwise/rolls/generator.py`` (the demo uses it too).
 Deterministic by ``--seed``. Names come from ``boothwise/organisation/names.py``
-(Devanagari with their Latin spellings), first names drawn with a Zipf-like frequency so
-common names repeat as on real rolls. Electors live in households of 2–7 sharing a
+(Devanagari with their Latin spellings) and, by default (``--names real``), the 4,199
+real first names of ``bench/data/name_pairs.tsv`` after them, with a real roll's spread:
+the commonest first name about 2 % of its gender, a long tail, some 140 surnames whose
+commonest is a few per cent, ranked differently in every roll. ``--names demo`` gives
+the demo's few common names instead (the commonest first name ~13 % of men). Electors live in households of 2–7 sharing a
 house number and a surname: a head with a father's name, a spouse (relation H) and
 grown children (relation F, the head's name). Ages run 18–95, weighted towards the
 25–50 band. Some dirt, as on real rolls: ~1 % missing EPICs, a few repeated EPICs,
@@ -33,8 +36,16 @@ django.setup()
 from boothwise.rolls.generator import (  # noqa: E402, F401 (re-exported for benches)
     COLUMNS,
     RollGenerator,
+    read_names,
     write_roll,
 )
+
+NAME_PAIRS = ROOT / "bench" / "data" / "name_pairs.tsv"
+
+
+def real_names() -> list[tuple[str, str]]:
+    """The real first names the benchmarks' rolls draw on (``tail`` of the generator)."""
+    return read_names(NAME_PAIRS)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -45,8 +56,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--parts", type=int, default=10, help="parts per AC")
     parser.add_argument("--per-part", type=int, default=1000, help="electors per part")
     parser.add_argument("-o", "--output", default="-", help="output file (- = stdout)")
+    parser.add_argument(
+        "--names",
+        choices=("real", "demo"),
+        default="real",
+        help="real: a real roll's spread of names (default); demo: the demo's few",
+    )
     args = parser.parse_args(argv)
     options = {
+        "tail": real_names() if args.names == "real" else (),
         "seed": args.seed,
         "ac": args.ac,
         "parts": args.parts,

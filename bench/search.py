@@ -4,7 +4,8 @@ Run: ``.venv/bin/python bench/search.py [--voters 100000] [--acs 2] [--queries 4
 [--seed 1] [--rebuild]``. Without ``DATABASE_URL`` it uses its own SQLite file,
 ``/tmp/boothwise-bench-search.sqlite3``; with ``DATABASE_URL=postgres://…`` it uses that
 database (migrated here if needed). Electors are made by ``bench/roll_generator.py``
-into the bench ACs (the last ``--acs`` ACs of RJ; 40 ACs of 2.5 lakh is a
+(a real roll's spread of names: real first names, the commonest about 2 % of its gender,
+surnames ranked differently in every AC) into the bench ACs (the last ``--acs`` ACs of RJ; 40 ACs of 2.5 lakh is a
 state of 1 crore) and loaded with the importer, and kept for the
 next run (``--rebuild`` starts again).
 
@@ -49,7 +50,7 @@ django.setup()
 from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from roll_generator import write_roll  # noqa: E402
+from roll_generator import real_names, write_roll  # noqa: E402
 
 from boothwise.accounts.access import Scope  # noqa: E402
 from boothwise.geography.models import AssemblyConstituency  # noqa: E402
@@ -81,6 +82,7 @@ def build(voters: int, acs: list[AssemblyConstituency], seed: int) -> None:
     parts = max(1, per_ac // PER_PART)
     started = time.perf_counter()
     made = 0
+    tail = real_names()
     for offset, ac in enumerate(acs):
         with tempfile.NamedTemporaryFile("w", suffix=".csv") as out:
             write_roll(
@@ -89,6 +91,7 @@ def build(voters: int, acs: list[AssemblyConstituency], seed: int) -> None:
                 ac=ac.number,
                 parts=parts,
                 per_part=min(PER_PART, per_ac),
+                tail=tail,
             )
             out.flush()
             ri = roll_import(file=out.name, by=None, batch_size=20_000)

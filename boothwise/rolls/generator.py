@@ -2,7 +2,11 @@
 
 Deterministic by seed. Names come from ``boothwise/organisation/names.py`` (Devanagari
 with their Latin spellings), first names drawn with a Zipf-like frequency so common names
-repeat as on real rolls. Electors live in households of 2–7 sharing a house number and a
+repeat as on real rolls. Given more first names (``tail``; the benchmarks pass the real
+name pairs of ``bench/data/name_pairs.tsv``), the spread is a real roll's: a long tail of
+first names after the common ones (the commonest about 2 % of its gender, the 60
+commonest about a third), some 140 surnames whose commonest is a few per cent, ranked
+differently in every roll so that constituencies differ. Electors live in households of 2–7 sharing a house number and a
 surname: a head with a father's name, a spouse (relation H) and grown children
 (relation F, the head's name). Ages run 18–95, weighted towards the 25–50 band. Some
 dirt, as on real rolls: ~1 % missing EPICs, a few repeated EPICs, legacy 16-character
@@ -15,9 +19,16 @@ from __future__ import annotations
 import csv
 import random
 from collections.abc import Iterator, Sequence
-from typing import IO
+from itertools import accumulate
+from pathlib import Path
+from typing import IO, NamedTuple
 
-from boothwise.organisation.names import POOLS, Name
+from boothwise.organisation.names import (
+    MORE_SURNAMES_A,
+    MORE_SURNAMES_B,
+    POOLS,
+    Name,
+)
 
 COLUMNS = (
     "ac_no",
@@ -40,22 +51,90 @@ LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
 HOUSE_SUFFIXES = ("", "", "", "", "A", "B", "/1", "/2", "/3-ब", "-क", " ख")
 
 
+#: Endings of Devanagari first names read as a woman's (``tail`` names carry no gender).
+FEMALE_ENDINGS = ("ा", "ी", "ि")
+
+
 def _zipf(n: int) -> list[float]:
     return [1 / (i + 1) ** 0.9 for i in range(n)]
 
 
+def _ranked(names: Sequence[Name], shift: int) -> tuple[list[Name], list[float]]:
+    """``names`` with cumulative Zipf–Mandelbrot weights, 1/(rank + shift)^0.9: the
+    shift flattens the head, as real name counts are flatter than Zipf's at the top."""
+    weights = (1 / (rank + shift) ** 0.9 for rank in range(1, len(names) + 1))
+    return list(names), list(accumulate(weights))
+
+
+class _Spread(NamedTuple):
+    """One pool's names for a roll with realistic frequencies, with cumulative weights."""
+
+    male: tuple[list[Name], list[float]]
+    female: tuple[list[Name], list[float]]
+    surnames: tuple[list[Name], list[float]]
+
+
+def read_names(path: str | Path) -> list[Name]:
+    """(Devanagari, Latin) names of a TSV with ``devanagari`` and ``latin`` columns
+    (``bench/data/name_pairs.tsv``), for ``tail``."""
+    with open(path, encoding="utf-8", newline="") as tsv:
+        return [
+            (row["devanagari"], row["latin"])
+            for row in csv.DictReader(tsv, delimiter="\t", quoting=csv.QUOTE_NONE)
+            if row["devanagari"] and row["latin"]
+        ]
+
+
 class RollGenerator:
-    def __init__(self, seed: int) -> None:
+    """Households of electors, deterministic by ``seed``; with ``tail`` (more first
+    names), with a real roll's spread of names (see the module's docstring)."""
+
+    def __init__(self, seed: int, tail: Sequence[Name] = ()) -> None:
         self.rng = random.Random(seed)
         self.pool_weights = [p.weight for p in POOLS]
         self.epic_counter = self.rng.randrange(1_000_000, 2_000_000)
         self.prefix = "".join(self.rng.choice(LETTERS) for _ in range(3))
         self.issued: list[str] = []
+        self.spread = self._spread(random.Random(seed + 1), tail) if tail else None
+
+    @staticmethod
+    def _spread(rng: random.Random, tail: Sequence[Name]) -> list[_Spread]:
+        """Per pool: its own first names, then the tail's in an order of this roll;
+        its surnames and more, ranked for this roll."""
+        more = (MORE_SURNAMES_A, MORE_SURNAMES_B)
+        spreads = []
+        for pool, extra in zip(POOLS, more, strict=True):
+            known = {name for names in (pool.male, pool.female) for name, _ in names}
+            rest = [name for name in tail if name[0] not in known]
+            rng.shuffle(rest)
+            female = [name for name in rest if name[0].endswith(FEMALE_ENDINGS)]
+            male = [name for name in rest if not name[0].endswith(FEMALE_ENDINGS)]
+            surnames = [*pool.surnames, *extra]
+            rng.shuffle(surnames)
+            spreads.append(
+                _Spread(
+                    male=_ranked([*pool.male, *male], shift=5),
+                    female=_ranked([*pool.female, *female], shift=5),
+                    surnames=_ranked(surnames, shift=3),
+                )
+            )
+        return spreads
 
     def _first(self, pool_index: int, female: bool) -> Name:
+        if self.spread is not None:
+            spread = self.spread[pool_index]
+            names, cumulative = spread.female if female else spread.male
+            return self.rng.choices(names, cum_weights=cumulative)[0]
         pool = POOLS[pool_index]
-        names = pool.female if female else pool.male
-        return self.rng.choices(names, weights=_zipf(len(names)))[0]
+        own = pool.female if female else pool.male
+        return self.rng.choices(own, weights=_zipf(len(own)))[0]
+
+    def _surname(self, pool_index: int) -> Name:
+        if self.spread is not None:
+            names, cumulative = self.spread[pool_index].surnames
+            return self.rng.choices(names, cum_weights=cumulative)[0]
+        surnames = POOLS[pool_index].surnames
+        return self.rng.choices(surnames, weights=_zipf(len(surnames)))[0]
 
     def _age(self, low: int, high: int) -> int:
         low, high = max(18, low), min(95, high)
@@ -83,8 +162,7 @@ class RollGenerator:
         """2–7 electors (rarely one) sharing a surname: head, spouse, children."""
         rng = self.rng
         pool_index = rng.choices(range(len(POOLS)), weights=self.pool_weights)[0]
-        pool = POOLS[pool_index]
-        surname = rng.choices(pool.surnames, weights=_zipf(len(pool.surnames)))[0]
+        surname = self._surname(pool_index)
         size = rng.choices(range(1, 8), weights=(4, 20, 22, 22, 16, 10, 6))[0]
         members: list[dict[str, str]] = []
 
@@ -187,9 +265,11 @@ def write_roll(
     per_part: int,
     acs: int = 1,
     part_numbers: Sequence[str] | None = None,
+    tail: Sequence[Name] = (),
 ) -> int:
-    """Write a roll CSV to `out`; returns the number of electors written."""
-    generator = RollGenerator(seed)
+    """Write a roll CSV to `out`; returns the number of electors written. ``tail``:
+    more first names, for a real roll's spread of names (see :class:`RollGenerator`)."""
+    generator = RollGenerator(seed, tail)
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     count = 0

@@ -552,8 +552,24 @@ def key_similarity(a: str, b: str) -> float:
         return 1.0
     if not a or not b:
         return 0.0
-    ta, tb = trigrams(a), trigrams(b)
+    ta, sa = _views(a)
+    tb, sb = _views(b)
     jaccard = len(ta & tb) / len(ta | tb)
-    skeleton = _edit_similarity(consonant_skeleton(a), consonant_skeleton(b))
+    skeleton = _edit_similarity(sa, sb)
     score = 0.5 * _edit_similarity(a, b) + 0.2 * jaccard + 0.3 * skeleton
     return max(0.0, min(1.0, score))
+
+
+_VIEWS: dict[str, tuple[frozenset[str], str]] = {}
+_VIEWS_MAX = 1 << 16
+
+
+def _views(key: str) -> tuple[frozenset[str], str]:
+    """A key's trigrams and consonant skeleton, remembered: ranking compares the same
+    few query words with hundreds of names, and a name's words with many queries."""
+    views = _VIEWS.get(key)
+    if views is None:
+        if len(_VIEWS) >= _VIEWS_MAX:
+            _VIEWS.clear()
+        views = _VIEWS[key] = (frozenset(trigrams(key)), consonant_skeleton(key))
+    return views

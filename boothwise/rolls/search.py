@@ -66,8 +66,13 @@ DRIVER_CAP = 5000
 #: most this many electors of each scanned word: the bound keeps a typo from probing
 #: a million rows (~50 ms instead of seconds).
 NEAR_BUDGET = 20_000
-#: Of those, at most this many, by a cheap first score, get the full alignment.
+#: Stage two looks further (near spellings, the rarest word alone) while it has found
+#: fewer than this many electors.
 RERANK = 200
+#: Of the candidates, at most this many, by a cheap first score, get the full
+#: alignment (about 20 µs each: the alignment of hundreds of distinct names was the
+#: slowest part of a search).
+RESCORE = 100
 #: At most this many vocabulary words per query word go on to the second stage.
 WORDS_PER_QUERY_WORD = 24
 #: Seconds a query word's stage-one answer is kept in the cache. Another server
@@ -117,6 +122,8 @@ class ParsedQuery:
     maybe_houses: list[str] = field(default_factory=list)
     #: Per query key, its stage-one candidate words and their similarity.
     similar: list[dict[str, float]] = field(default_factory=list)
+    #: Ids of the vocabulary words spelt exactly as a query key.
+    exact: set[int] = field(default_factory=set)
 
     @property
     def is_empty(self) -> bool:
@@ -578,14 +585,17 @@ def _query_words(parsed: ParsedQuery) -> list[list[int]]:
     Where a query word has close candidates (similarity ≥ :data:`CLOSE`: the same key
     or a one-letter slip), only those are used, so that a common surname does not drag
     in every surname one edit away (Sharma/Verma); a query word with no close
-    candidate uses all its candidates.
+    candidate uses all its candidates. The ids of words spelt exactly as a query word
+    go to ``parsed.exact``.
     """
     groups: list[list[int]] = []
     parsed.similar = []
+    parsed.exact = set()
     for key in parsed.keys:
         group = vocabulary_candidates(key)
         close = {i for i, (_, sim) in group.items() if sim >= CLOSE}
         chosen = close or set(group)
+        parsed.exact.update(i for i, (word, _) in group.items() if word == key)
         if chosen:
             groups.append([i for i in group if i in chosen])  # best first
         parsed.similar.append(
@@ -671,7 +681,9 @@ class _WordRows:
         per row; a common group is probed per row on the primary key. With a
         ``budget``, only that many of ``word_id``'s rows are looked at; the probes
         then read the scoped rows too, as the planner no longer sees the scope's ACs
-        through the bounded subquery.
+        through the bounded subquery, and are made per row (``OFFSET 0`` keeps
+        PostgreSQL from turning them into a join that hashes every elector of a
+        common group across the state: 560,000 rows for 4,000 looked at).
         """
         if budget is None:
             sql, params = self.select([word_id])
@@ -691,9 +703,10 @@ class _WordRows:
                 params += inner_params
             else:
                 where, word_params = self._words("u", group)
+                per_row = " OFFSET 0" if budget is not None and self.any else ""
                 sql += (
-                    f" AND EXISTS (SELECT 1 FROM {probed} u WHERE "
-                    f"{where} AND u.ac_id = b.ac_id AND u.voter_id = b.voter_id)"
+                    f" AND EXISTS (SELECT 1 FROM {probed} u WHERE {where}"
+                    f" AND u.ac_id = b.ac_id AND u.voter_id = b.voter_id{per_row})"
                 )
                 params += [*probed_params, *word_params]
         return _ids(f"{sql} LIMIT %s", [*params, limit])
@@ -740,7 +753,11 @@ def _ids(sql: str, params: list[Any]) -> list[int]:
 
 
 def _word_matches(
-    parsed: ParsedQuery, scope: Scope, voters: QuerySet[Voter], ac_id: int | None
+    parsed: ParsedQuery,
+    scope: Scope,
+    voters: QuerySet[Voter],
+    ac_id: int | None,
+    limit: int,
 ) -> list[_Row]:
     """Stage two's SQL: electors with the query's words, rarest word first.
 
@@ -749,8 +766,9 @@ def _word_matches(
     group drives: its electors that also have a word of every other group, found by
     primary-key probes per driver row (`_fill`: the driver read word by word,
     best-spelt first, and the other words first as typed, their near spellings only
-    when that finds too few); when that leaves nobody, the commonest of the other
-    groups is dropped and the query tried again. Only the electors left are read,
+    when that finds too few); it stops as soon as ``limit`` electors are named with
+    every query word as typed, who rank above any near spelling. When that leaves
+    nobody, the commonest of the other groups is dropped and the query tried again. Only the electors left are read,
     through ``voters``, which applies the scope once more.
     """
     groups = _query_words(parsed)
@@ -782,6 +800,23 @@ def _word_matches(
             if len(ids) >= 2 * RERANK:
                 break
         return _rows(voters, list(dict.fromkeys(ids)))
+    fetched: dict[int, _Row] = {}
+
+    def settled(ids: list[int]) -> bool:
+        """Are ``limit`` of these electors named with every query word as typed (in
+        their name or their relative's)? A near spelling would rank below them or
+        barely above, so stage two can stop."""
+        fetched.update(
+            (row.id, row) for row in _rows(voters, [i for i in ids if i not in fetched])
+        )
+        keys = set(parsed.keys)
+        named = (
+            f"{fetched[i].name_key} {fetched[i].relative_key}".split()
+            for i in ids
+            if i in fetched
+        )
+        return sum(keys.issubset(name) for name in named) >= limit
+
     ids = []
     # Narrow by the other groups, rarest first; if a group leaves nobody (a word
     # misspelt past recognition), try again without the least rare of the rest.
@@ -806,26 +841,40 @@ def _word_matches(
         # are too few to rank are the near spellings added.
         found: dict[int, None] = {}
         typed = [(size, group[:1]) for size, group in filters]
+        check = settled if scanned[0] in parsed.exact else None
         if typed == filters:
-            _fill(found, words, scanned, filters)
+            done = _fill(found, words, scanned, filters, settled=check)
         else:
-            _fill(found, words, scanned, typed)
-            if len(found) < RERANK:
+            done = _fill(found, words, scanned, typed, settled=check)
+            # The other words' near spellings, for a slip in one of them: with the
+            # scanned word as typed, or with all its spellings when the slip may
+            # be in any word. A slip in the scanned word alone was read above.
+            near = (
+                scanned[:1]
+                if check
+                else []
+                if all(group[0] in parsed.exact for _, group in typed)
+                else scanned
+            )
+            if near and not done and len(found) < RERANK:
                 # Near spellings are a guess: across ACs, look at a bounded share
                 # of each scanned word's electors. Two common words that rarely
                 # meet ("Saim Khan": Seema, Sheikh × Khan) otherwise probe every
                 # Khan of the state, seconds for a typo. Within an AC the planner
                 # hashes the smaller side and needs no bound.
                 budget = NEAR_BUDGET if ac_id is None else None
-                _fill(found, words, scanned, filters, budget)
+                _fill(found, words, near, filters, budget)
         ids = list(found)
         if ids:
-            if others and len(ids) < RERANK:
+            if others and not done and len(ids) < RERANK:
                 # Few full matches: electors with the rarest word alone rank below
                 # them and fill the list (a relative, a namesake, a misspelling).
                 ids = list(dict.fromkeys([*ids, *words.voter_ids(order[0], RERANK)]))
             break
-    return _rows(voters, ids[:CANDIDATE_CAP])
+    ids = ids[:CANDIDATE_CAP]
+    return [fetched[i] for i in ids if i in fetched] + _rows(
+        voters, [i for i in ids if i not in fetched]
+    )
 
 
 def _fill(
@@ -834,20 +883,26 @@ def _fill(
     scanned: list[int],
     filters: list[tuple[int, list[int]]],
     budget: int | None = None,
-) -> None:
+    settled: Callable[[list[int]], bool] | None = None,
+) -> bool:
     """Add to ``found``, up to the candidate cap, electors with a word of ``scanned``
     and a word of every group in ``filters``, looking at most at ``budget`` rows of
-    each scanned word when given.
+    each scanned word when given. Stops, returning True, when ``settled`` says the
+    electors of the first word of ``scanned`` are enough.
 
     ``scanned`` is read word by word, best-spelt first: the query's own spelling
     finds its full matches soonest ("Seema Tanwar" read every "Anwar" before "Tanwar"
     in index order, 1.8 lakh probes across a state for 400 electors).
     """
-    for word_id in scanned:
+    for n, word_id in enumerate(scanned):
         if len(found) >= CANDIDATE_CAP:
-            return
+            break
         wanted = CANDIDATE_CAP - len(found)
-        found.update(dict.fromkeys(words.narrowed(word_id, filters, wanted, budget)))
+        ids = words.narrowed(word_id, filters, wanted, budget)
+        found.update(dict.fromkeys(ids))
+        if n == 0 and settled is not None and settled(ids):
+            return True
+    return False
 
 
 def _common_estimates(
@@ -1011,7 +1066,9 @@ def _search(
         # instead of fetching every Sharma of the AC.
         _query_words(parsed)
     elif parsed.keys:
-        found = {row.id: row for row in _word_matches(parsed, scope, voters, ac_id)}
+        found = {
+            row.id: row for row in _word_matches(parsed, scope, voters, ac_id, limit)
+        }
     missing = sorted(extra - set(found))
     if missing:
         found.update(
@@ -1021,10 +1078,10 @@ def _search(
     if not found:
         return []
     rows = list(found.values())
-    if parsed.keys and len(rows) > RERANK:
+    if parsed.keys and len(rows) > RESCORE:
         seen: dict[tuple[str, str], float] = {}
         rows.sort(key=lambda row: -_coarse(parsed, row, seen))
-        rows = rows[:RERANK] + [row for row in rows[RERANK:] if row.id in exact]
+        rows = rows[:RESCORE] + [row for row in rows[RESCORE:] if row.id in exact]
     ranked = sorted(
         (
             (_rank(parsed, row, row.id in exact) + 0.03 * (row.id in maybe), row)

@@ -337,14 +337,22 @@ class SearchTests(BaseTestCase):
                     search, "_common_estimates", return_value={0: 9.0, 1: 13.0}
                 ),
             ):
-                hits = self.search("seema tanwar", ac_id=ac_id, limit=3)
-                self.assertEqual({h.voter for h in hits}, set(tanwars))
+                # Asked for more than the three named exactly so: near spellings
+                # are looked for too.
+                hits = self.search("seema tanwar", ac_id=ac_id, limit=5)
+                self.assertEqual({h.voter for h in hits[:3]}, set(tanwars))
                 # The typed pass is exact; only the near spellings are bounded.
                 self.assertEqual(budgets[0], None)
                 self.assertIn(near, budgets[1:])
                 self.assertNotIn(
                     search.NEAR_BUDGET if near is None else None, budgets[1:]
                 )
+                # Three named with every word as typed answer a search for three:
+                # no near spelling could rank above them, none is looked for.
+                budgets.clear()
+                hits = self.search("seema tanwar", ac_id=ac_id, limit=3)
+                self.assertEqual({h.voter for h in hits}, set(tanwars))
+                self.assertEqual(budgets, [None])
 
     def test_word_counts_are_kept_until_the_vocabulary_changes(self) -> None:
         from django.test.utils import CaptureQueriesContext
