@@ -85,6 +85,11 @@ _candidates_version = 0
 CLOSE = 0.7
 #: pg_trgm's default threshold for ``%``; the portable path applies the same one.
 TRIGRAM_THRESHOLD = 0.3
+#: A query word with no candidate at all looks again down to this similarity (a slip
+#: in a short name leaves few trigrams in common: "naetu" and "nitu" share 2 of 9).
+LOW_TRIGRAM_THRESHOLD = 0.2
+#: ... and keeps those at least this similar by the ranking's measure.
+LOW_SIMILARITY = 0.6
 #: Letters that occur in keys (the key folds x, q, z, w away): edits use these.
 KEY_LETTERS = "abcdefghijklmnoprstuvy"
 
@@ -307,7 +312,7 @@ def edits1(key: str) -> set[str]:
     return (deletes | transposes | replaces | inserts) - {"", key}
 
 
-def _trigram_words(key: str) -> dict[int, str]:
+def _trigram_words(key: str, threshold: float = TRIGRAM_THRESHOLD) -> dict[int, str]:
     """Vocabulary words sharing enough trigrams with ``key`` (similarity ≥ 0.3).
 
     The portable path over ``rolls_nametrigram``; PostgreSQL asks pg_trgm in
@@ -331,7 +336,7 @@ def _trigram_words(key: str) -> dict[int, str]:
             [
                 *grams,
                 len(grams),
-                TRIGRAM_THRESHOLD,
+                threshold,
                 len(grams),
                 4 * WORDS_PER_QUERY_WORD,
             ],
@@ -356,6 +361,32 @@ def vocabulary_candidates(key: str) -> dict[int, tuple[str, float]]:
     return cached
 
 
+def _low_trigram_words(key: str) -> dict[int, str]:
+    """Vocabulary words at least :data:`LOW_TRIGRAM_THRESHOLD` similar to ``key``.
+
+    On PostgreSQL pg_trgm's ``%`` reads its threshold from a setting, lowered for
+    this one statement and put back (``SET LOCAL`` would last the whole search).
+    """
+    if connection.vendor != "postgresql":
+        return _trigram_words(key, LOW_TRIGRAM_THRESHOLD)
+    setting = "pg_trgm.similarity_threshold"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting(%s, true), set_config(%s, %s, true)",
+            [setting, setting, str(LOW_TRIGRAM_THRESHOLD)],
+        )
+        row = cursor.fetchone()
+        before = row[0] if row and row[0] else str(TRIGRAM_THRESHOLD)
+        cursor.execute(
+            "SELECT id, key FROM rolls_nameword WHERE key %% %s "
+            "ORDER BY similarity(key, %s) DESC, key LIMIT %s",
+            [key, key, 4 * WORDS_PER_QUERY_WORD],
+        )
+        found = {int(i): str(k) for i, k in cursor.fetchall()}
+        cursor.execute("SELECT set_config(%s, %s, true)", [setting, before])
+    return found
+
+
 def _vocabulary_candidates(key: str) -> dict[int, tuple[str, float]]:
     found: dict[int, str] = {}
     variants = sorted(edits1(key) | {key})
@@ -377,6 +408,14 @@ def _vocabulary_candidates(key: str) -> dict[int, tuple[str, float]]:
                 )
             )
         found.update(_trigram_words(key))
+    if not found:
+        # Only a good guess is worth it: a poor one would require a wrong word,
+        # where without it the other words find the elector.
+        found.update(
+            (i, k)
+            for i, k in _low_trigram_words(key).items()
+            if phonetic.key_similarity(key, k) >= LOW_SIMILARITY
+        )
     scored = sorted(
         ((phonetic.key_similarity(key, k), k, i) for i, k in found.items()),
         key=lambda item: (-item[0], item[1]),

@@ -218,6 +218,27 @@ class SearchTests(BaseTestCase):
                 hits = self.search(query)
                 self.assertIn(self.rakesh.pk, [h.voter.pk for h in hits[:5]])
 
+    def test_a_slip_in_a_short_name_still_finds_it(self) -> None:
+        """ "Naetu" shares 2 of 9 trigrams with "nitu" (Neetu), under the usual
+        threshold: a word that finds nothing looks again lower, keeping only good
+        guesses ("setu" is not one)."""
+        part = self.w.booth_100_2.part
+        neetu = make_voter(part, 800, "नीतू चोरड़िया", "Neetu Chordia")
+        setu = make_voter(part, 801, "सेतु राम", "Setu Ram")
+        voter_words_index([neetu, setu])
+        vocabulary_index_refresh()
+        key = phonetic.name_key("Naetu")
+        self.assertEqual(
+            [word for word, _ in vocabulary_candidates(key).values()],
+            [phonetic.name_key("Neetu")],
+        )
+        self.assertEqual(self.search("naetu")[0].voter, neetu)
+        if connection.vendor == "postgresql":
+            # The lowered threshold was for that one statement.
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW pg_trgm.similarity_threshold")
+                self.assertEqual(float(cursor.fetchone()[0]), search.TRIGRAM_THRESHOLD)
+
     def test_a_rare_word_with_a_common_one(self) -> None:
         # With a tiny cap "sankhla" counts as common and "mukesh" as rare: the
         # common word's electors are scanned against the rare one's.
