@@ -515,7 +515,14 @@ def stage(imp: _Importer, fast: FastRows, staged: _Staged) -> None:
 def _words(imp: _Importer, df: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The distinct spelling pairs of the batch's names and relatives' names: a frame
     (spelled, spelled_en, pair number, key text) and the word ids of each pair number,
-    one row per word (frames of flat columns build far faster than lists)."""
+    one row per word (frames of flat columns build far faster than lists).
+
+    As the row-by-row path's ``_pair_words``: the key text is the keys of the
+    Devanagari spelling's words, and the word ids those of both spellings' keys, in
+    order, each once. Worked out on frames word by word: on a real roll nearly every
+    full name is new, and a Python loop over the names cost more than the rest of the
+    import's Python together; only the batch's distinct words meet Python.
+    """
     pairs = (
         pl.concat(
             [
@@ -524,44 +531,51 @@ def _words(imp: _Importer, df: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame
             ]
         )
         .unique()
-        .rows()
+        .with_columns(pair=pl.int_range(pl.len(), dtype=pl.Int64))
     )
-    imp._word_ids(
-        {
-            key
-            for pair in pairs
-            if pair not in imp.pair_words
-            for key in (*imp._keys(pair[0]), *imp._keys(pair[1]))
-        }
-    )
-    keys: list[str] = []
-    numbers: list[int] = []
-    word_ids: list[int] = []
-    for number, pair in enumerate(pairs):
-        key, ids = imp._pair_words(*pair)
-        keys.append(key)
-        numbers.extend([number] * len(ids))
-        word_ids.extend(ids)
-    spelled, spelled_en = zip(*pairs, strict=True) if pairs else ((), ())
-    return (
+    spelled = pl.concat(
+        [
+            pairs.select("pair", word=pl.col(column).str.split(" "))
+            .explode("word")
+            .with_columns(side=pl.lit(side, dtype=pl.Int8))
+            for side, column in enumerate(("spelled", "spelled_en"))
+        ]
+    ).with_row_index("position")  # a pair's words stay in their order
+    spelled = spelled.filter(pl.col("word") != "")
+    # Each distinct word's keys (cached across batches), then their ids.
+    batch_words = spelled.get_column("word").unique().to_list()
+    keys_of = {word: imp._keys(word) for word in batch_words}
+    imp._word_ids({key for keys in keys_of.values() for key in keys})
+    found = [
+        (word, n, key, imp.word_ids[key])
+        for word, keys in keys_of.items()
+        for n, key in enumerate(keys)
+    ]
+    columns = ("word", "number", "key", "word_id")
+    keyed = spelled.join(
         pl.DataFrame(
-            {
-                "spelled": spelled,
-                "spelled_en": spelled_en,
-                "pair": range(len(pairs)),
-                "key": keys,
-            },
+            list(zip(*found, strict=True)) if found else [[], [], [], []],
             schema={
-                "spelled": pl.String,
-                "spelled_en": pl.String,
-                "pair": pl.Int64,
+                "word": pl.String,
+                "number": pl.Int64,
                 "key": pl.String,
+                "word_id": pl.Int64,
             },
-        ),
-        pl.DataFrame(
-            {"pair": numbers, "word_id": word_ids},
-            schema={"pair": pl.Int64, "word_id": pl.Int64},
-        ),
+            orient="col",
+        ).select(columns),
+        on="word",
+        how="inner",
+    ).sort("position", "number")
+    own = (
+        keyed.filter(pl.col("side") == 0)
+        .group_by("pair")
+        .agg(pl.col("key").str.join(" ").str.slice(0, NAME_MAX))
+    )
+    return (
+        pairs.join(own, on="pair", how="left")
+        .with_columns(pl.col("key").fill_null(""))
+        .select("spelled", "spelled_en", "pair", "key"),
+        keyed.select("pair", "word_id").unique(maintain_order=True),
     )
 
 
