@@ -266,7 +266,8 @@ class _Simulator:
         paste = {d.serial_no for d in doors if len(d.electors) == size}
         paste = set(sorted(paste)[:6]) if quirk == "pasted" else set()
         for index, door in enumerate(doors):
-            if rng.random() > 0.85 and door.serial_no not in paste:
+            burst = quirk == "burst" and index < 12
+            if rng.random() > 0.85 and door.serial_no not in paste and not burst:
                 continue  # not reached yet
             day = self.day()
             outcome = rng.choices(
@@ -278,7 +279,7 @@ class _Simulator:
                 outcome, notes = "met", "सब ठीक है"
                 answers = [AnswerIn(e.serial_no, "support", 5) for e in door.electors]
                 answers.append(AnswerIn(door.serial_no, "issues", ["water"]))
-            if quirk == "burst" and index < 12:
+            if burst:
                 day = self.today - datetime.timedelta(days=2)
             grievance = None
             if outcome == "met" and rng.random() < 0.08:
@@ -416,7 +417,14 @@ def _booth(sim: _Simulator, city_user: User, part: Part, quirk: str) -> None:
         president = team[0]
         first, _last = page_range(page_of(covered_to) + 1)
         doors = [d for d in everyone if first <= d.serial_no < first + 60]
-        sim.walk(field_user(president.person), part, doors)
+        # A page has about eight doors, too few to be sure of a burst of
+        # BURST_VISITS: the president's two pages make one whatever the day.
+        sim.walk(
+            field_user(president.person),
+            part,
+            doors,
+            quirk if quirk == "burst" else "",
+        )
         if len(team) > 1:
             asker = field_user(team[-1].person)
             # A worker asks for the next free page; the booth has it to decide.
