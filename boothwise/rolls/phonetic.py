@@ -41,6 +41,8 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
+from boothwise.core.memo import memo
+
 __all__ = [
     "consonant_skeleton",
     "key_similarity",
@@ -560,16 +562,8 @@ def key_similarity(a: str, b: str) -> float:
     return max(0.0, min(1.0, score))
 
 
-_VIEWS: dict[str, tuple[frozenset[str], str]] = {}
-_VIEWS_MAX = 1 << 16
-
-
+@memo(1 << 16)
 def _views(key: str) -> tuple[frozenset[str], str]:
     """A key's trigrams and consonant skeleton, remembered: ranking compares the same
     few query words with hundreds of names, and a name's words with many queries."""
-    views = _VIEWS.get(key)
-    if views is None:
-        if len(_VIEWS) >= _VIEWS_MAX:
-            _VIEWS.clear()
-        views = _VIEWS[key] = (frozenset(trigrams(key)), consonant_skeleton(key))
-    return views
+    return frozenset(trigrams(key)), consonant_skeleton(key)

@@ -29,8 +29,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import wraps
-from typing import Any, NamedTuple, TypeVar, cast
+from typing import Any, NamedTuple
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -39,6 +38,7 @@ from django.db.models import Q, QuerySet
 from boothwise.accounts.access import AnyUser, Scope, scope_for, visible, voter_scope_q
 from boothwise.accounts.permissions import Action
 from boothwise.core.lookups import ids_in
+from boothwise.core.memo import memo
 from boothwise.rolls import phonetic
 from boothwise.rolls.models import NameWord, Voter, VoterWord
 
@@ -479,40 +479,10 @@ class SearchHit:
         }
 
 
-F = TypeVar("F", bound=Callable[..., Any])
+_similarity = memo(1 << 18)(phonetic.key_similarity)
 
 
-def _memo(maxsize: int) -> Callable[[F], F]:
-    """Remember a pure function's answers (positional arguments only) in a plain
-    dict, emptied when full.
-
-    ``lru_cache`` keeps a node per entry that the garbage collector must walk: with
-    a few hundred thousand remembered similarities a full collection paused a search
-    for up to 0.1 s. A dict of untracked keys and values costs it almost nothing.
-    """
-
-    def decorate(function: F) -> F:
-        memo: dict[tuple[Any, ...], Any] = {}
-
-        @wraps(function)
-        def memoised(*args: Any) -> Any:
-            try:
-                return memo[args]
-            except KeyError:
-                if len(memo) >= maxsize:
-                    memo.clear()
-                value = memo[args] = function(*args)
-                return value
-
-        return cast(F, memoised)
-
-    return decorate
-
-
-_similarity = _memo(1 << 18)(phonetic.key_similarity)
-
-
-@_memo(1 << 16)
+@memo(1 << 16)
 def _align(query_keys: tuple[str, ...], name: str) -> tuple[float, int]:
     """Best one-to-one alignment of query keys to the words of a name key: (sum of
     similarities, words used).
@@ -544,7 +514,7 @@ def _align(query_keys: tuple[str, ...], name: str) -> tuple[float, int]:
     return total, len(used_w)
 
 
-@_memo(1 << 16)
+@memo(1 << 16)
 def _name_score(keys: tuple[str, ...], name_key: str, relative_key: str) -> float:
     """How well the query keys match a name and its relative's name, in [0, 1].
 

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from boothwise.accounts.access import Scope
+from boothwise.core.memo import memo
 from boothwise.geography.models import Part
 from boothwise.rolls import phonetic, search
 from boothwise.rolls.models import NameWord, Voter, VoterWord
@@ -550,7 +551,7 @@ def test_memo_remembers_until_full_and_keeps_nothing_for_the_collector() -> None
 
     calls: list[tuple[str, str]] = []
 
-    @search._memo(3)
+    @memo(3)
     def similarity(a: str, b: str) -> float:
         calls.append((a, b))
         return phonetic.key_similarity(a, b)
@@ -564,12 +565,12 @@ def test_memo_remembers_until_full_and_keeps_nothing_for_the_collector() -> None
     assert calls[-1] == ("rakes", "raks") and len(calls) == 5
     # Answers are kept as plain tuples and floats the collector does not track.
     gc.collect()
-    memo = next(
+    answers = next(
         cell.cell_contents
         for cell in similarity.__closure__ or ()
         if isinstance(cell.cell_contents, dict)
     )
-    assert memo and not any(gc.is_tracked(key) for key in memo)
+    assert answers and not any(gc.is_tracked(key) for key in answers)
 
 
 class SearchIndexTests(BaseTestCase):
