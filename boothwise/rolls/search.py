@@ -336,7 +336,8 @@ def edits1(key: str) -> set[str]:
 
 
 def _trigram_words(key: str, threshold: float = TRIGRAM_THRESHOLD) -> dict[int, str]:
-    """Vocabulary words sharing enough trigrams with ``key`` (similarity ≥ 0.3).
+    """Vocabulary words sharing enough trigrams with ``key`` (similarity ≥
+    ``threshold``).
 
     The portable path over ``rolls_nametrigram``; PostgreSQL asks pg_trgm in
     :func:`_vocabulary_candidates`.
@@ -384,6 +385,13 @@ def vocabulary_candidates(key: str) -> dict[int, tuple[str, float]]:
     return cached
 
 
+#: pg_trgm's neighbours of a key (key, key, how many), best first.
+_PG_TRIGRAM_WORDS = (
+    "SELECT id, key FROM rolls_nameword WHERE key %% %s "
+    "ORDER BY similarity(key, %s) DESC, key LIMIT %s"
+)
+
+
 def _low_trigram_words(key: str) -> dict[int, str]:
     """Vocabulary words at least :data:`LOW_TRIGRAM_THRESHOLD` similar to ``key``.
 
@@ -400,11 +408,7 @@ def _low_trigram_words(key: str) -> dict[int, str]:
         )
         row = cursor.fetchone()
         before = row[0] if row and row[0] else str(TRIGRAM_THRESHOLD)
-        cursor.execute(
-            "SELECT id, key FROM rolls_nameword WHERE key %% %s "
-            "ORDER BY similarity(key, %s) DESC, key LIMIT %s",
-            [key, key, 4 * WORDS_PER_QUERY_WORD],
-        )
+        cursor.execute(_PG_TRIGRAM_WORDS, [key, key, 4 * WORDS_PER_QUERY_WORD])
         found = {int(i): str(k) for i, k in cursor.fetchall()}
         cursor.execute("SELECT set_config(%s, %s, true)", [setting, before])
     return found
@@ -418,8 +422,7 @@ def _vocabulary_candidates(key: str) -> dict[int, tuple[str, float]]:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT id, key FROM rolls_nameword WHERE key = ANY(%s) UNION "
-                "(SELECT id, key FROM rolls_nameword WHERE key %% %s "
-                "ORDER BY similarity(key, %s) DESC, key LIMIT %s)",
+                f"({_PG_TRIGRAM_WORDS})",
                 [variants, key, key, 4 * WORDS_PER_QUERY_WORD],
             )
             found.update((int(i), str(k)) for i, k in cursor.fetchall())
@@ -800,8 +803,9 @@ def _word_matches(
     best-spelt first, and the other words first as typed, their near spellings only
     when that finds too few); it stops as soon as ``limit`` electors are named with
     every query word as typed, who rank above any near spelling. When that leaves
-    nobody, the commonest of the other groups is dropped and the query tried again. Only the electors left are read,
-    through ``voters``, which applies the scope once more.
+    nobody, the commonest of the other groups is dropped and the query tried again.
+    Only the electors left are read, through ``voters``, which applies the scope once
+    more.
     """
     groups = _query_words(parsed)
     if not groups:
@@ -834,19 +838,20 @@ def _word_matches(
         return _rows(voters, list(dict.fromkeys(ids)))
     fetched: dict[int, _Row] = {}
 
+    def rows_of(ids: list[int]) -> list[_Row]:
+        """These electors' rows in scope, each read once however often asked."""
+        fetched.update(
+            (row.id, row) for row in _rows(voters, [i for i in ids if i not in fetched])
+        )
+        return [fetched[i] for i in ids if i in fetched]
+
+    keys = set(parsed.keys)
+
     def settled(ids: list[int]) -> bool:
         """Are ``limit`` of these electors named with every query word as typed (in
         their name or their relative's)? A near spelling would rank below them or
         barely above, so stage two can stop."""
-        fetched.update(
-            (row.id, row) for row in _rows(voters, [i for i in ids if i not in fetched])
-        )
-        keys = set(parsed.keys)
-        named = (
-            f"{fetched[i].name_key} {fetched[i].relative_key}".split()
-            for i in ids
-            if i in fetched
-        )
+        named = (f"{row.name_key} {row.relative_key}".split() for row in rows_of(ids))
         return sum(keys.issubset(name) for name in named) >= limit
 
     ids = []
@@ -881,13 +886,12 @@ def _word_matches(
             # The other words' near spellings, for a slip in one of them: with the
             # scanned word as typed, or with all its spellings when the slip may
             # be in any word. A slip in the scanned word alone was read above.
-            near = (
-                scanned[:1]
-                if check
-                else []
-                if all(group[0] in parsed.exact for _, group in typed)
-                else scanned
-            )
+            if check:
+                near = scanned[:1]
+            elif all(group[0] in parsed.exact for _, group in typed):
+                near = []
+            else:
+                near = scanned
             if near and not done and len(found) < RERANK:
                 # Near spellings are a guess: across ACs, look at a bounded share
                 # of each scanned word's electors. Two common words that rarely
@@ -903,10 +907,7 @@ def _word_matches(
                 # them and fill the list (a relative, a namesake, a misspelling).
                 ids = list(dict.fromkeys([*ids, *words.voter_ids(order[0], RERANK)]))
             break
-    ids = ids[:CANDIDATE_CAP]
-    return [fetched[i] for i in ids if i in fetched] + _rows(
-        voters, [i for i in ids if i not in fetched]
-    )
+    return rows_of(ids[:CANDIDATE_CAP])
 
 
 def _fill(
