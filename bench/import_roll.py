@@ -36,7 +36,7 @@ import django  # noqa: E402
 django.setup()
 
 from loadtest import cpu_seconds  # noqa: E402
-from roll_generator import real_names, write_roll  # noqa: E402
+from roll_generator import add_names_option, names_tail, write_roll  # noqa: E402
 
 from boothwise.geography.models import AssemblyConstituency, Part  # noqa: E402
 from boothwise.rolls.importer import roll_import  # noqa: E402
@@ -55,12 +55,7 @@ def main() -> None:
     parser.add_argument("--ac", type=int, default=100)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--batch-size", type=int, default=20000)
-    parser.add_argument(
-        "--names",
-        choices=("real", "demo"),
-        default="real",
-        help="real: a real roll's spread of names (default); demo: the demo's few",
-    )
+    add_names_option(parser)
     args = parser.parse_args()
     ac = AssemblyConstituency.objects.get(state__abbr="RJ", number=args.ac)
     parts = -(-args.rows // args.per_part)
@@ -73,7 +68,7 @@ def main() -> None:
             ac=args.ac,
             parts=parts,
             per_part=args.per_part,
-            tail=real_names() if args.names == "real" else (),
+            tail=names_tail(args.names),
         )
     gen = time.perf_counter() - t0
     print(f"generated {count} rows in {gen:.1f}s ({path})")

@@ -9,9 +9,10 @@ Deterministic by ``--seed``. Names come from ``boothwise/organisation/names.py``
 real first names of ``bench/data/name_pairs.tsv`` after them, with a real roll's spread:
 the commonest first name about 2 % of its gender, a long tail, some 140 surnames whose
 commonest is a few per cent, ranked differently in every roll. ``--names demo`` gives
-the demo's few common names instead (the commonest first name ~13 % of men). Electors live in households of 2–7 sharing a
-house number and a surname: a head with a father's name, a spouse (relation H) and
-grown children (relation F, the head's name). Ages run 18–95, weighted towards the
+the demo's few common names instead (the commonest first name ~13 % of men). Electors
+live in households of 2–7 sharing a house number and a surname: a head with a
+father's name, a spouse (relation H) and grown children (relation F, the head's
+name). Ages run 18–95, weighted towards the
 25–50 band. Some dirt, as on real rolls: ~1 % missing EPICs, a few repeated EPICs,
 legacy 16-character EPICs with slashes, ages 0 and 673, house numbers such as
 ``12/3-ब``, blank sections, Hindi relation and gender words on a share of rows.
@@ -48,6 +49,21 @@ def real_names() -> list[tuple[str, str]]:
     return read_names(NAME_PAIRS)
 
 
+def add_names_option(parser: argparse.ArgumentParser) -> None:
+    """``--names real|demo``, read back by :func:`names_tail`."""
+    parser.add_argument(
+        "--names",
+        choices=("real", "demo"),
+        default="real",
+        help="real: a real roll's spread of names (default); demo: the demo's few",
+    )
+
+
+def names_tail(names: str) -> list[tuple[str, str]]:
+    """The generator's ``tail`` for a ``--names`` choice."""
+    return real_names() if names == "real" else []
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=1)
@@ -56,15 +72,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--parts", type=int, default=10, help="parts per AC")
     parser.add_argument("--per-part", type=int, default=1000, help="electors per part")
     parser.add_argument("-o", "--output", default="-", help="output file (- = stdout)")
-    parser.add_argument(
-        "--names",
-        choices=("real", "demo"),
-        default="real",
-        help="real: a real roll's spread of names (default); demo: the demo's few",
-    )
+    add_names_option(parser)
     args = parser.parse_args(argv)
     options = {
-        "tail": real_names() if args.names == "real" else (),
+        "tail": names_tail(args.names),
         "seed": args.seed,
         "ac": args.ac,
         "parts": args.parts,

@@ -4,10 +4,10 @@ Run: ``.venv/bin/python bench/search.py [--voters 100000] [--acs 2] [--queries 4
 [--seed 1] [--rebuild]``. Without ``DATABASE_URL`` it uses its own SQLite file,
 ``/tmp/boothwise-bench-search.sqlite3``; with ``DATABASE_URL=postgres://…`` it uses that
 database (migrated here if needed). Electors are made by ``bench/roll_generator.py``
-(a real roll's spread of names: real first names, the commonest about 2 % of its gender,
-surnames ranked differently in every AC) into the bench ACs (the last ``--acs`` ACs of RJ; 40 ACs of 2.5 lakh is a
-state of 1 crore) and loaded with the importer, and kept for the
-next run (``--rebuild`` starts again).
+(a real roll's spread of names: real first names, the commonest about 2 % of its
+gender, surnames ranked differently in every AC) into the bench ACs (the last
+``--acs`` ACs of RJ; 40 ACs of 2.5 lakh is a state of 1 crore) and loaded with the
+importer, and kept for the next run (``--rebuild`` starts again).
 
 Stage one's answers are cached per query word for a few minutes, as in the server;
 ``--cold`` clears the cache before every query to time the worst case.

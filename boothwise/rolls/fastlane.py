@@ -551,7 +551,6 @@ def _words(imp: _Importer, df: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame
         for word, keys in keys_of.items()
         for n, key in enumerate(keys)
     ]
-    columns = ("word", "number", "key", "word_id")
     keyed = spelled.join(
         pl.DataFrame(
             list(zip(*found, strict=True)) if found else [[], [], [], []],
@@ -562,7 +561,7 @@ def _words(imp: _Importer, df: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame
                 "word_id": pl.Int64,
             },
             orient="col",
-        ).select(columns),
+        ),
         on="word",
         how="inner",
     ).sort("position", "number")

@@ -6,12 +6,13 @@ repeat as on real rolls. Given more first names (``tail``; the benchmarks pass t
 name pairs of ``bench/data/name_pairs.tsv``), the spread is a real roll's: a long tail of
 first names after the common ones (the commonest about 2 % of its gender, the 60
 commonest about a third), some 140 surnames whose commonest is a few per cent, ranked
-differently in every roll so that constituencies differ. Electors live in households of 2–7 sharing a house number and a
-surname: a head with a father's name, a spouse (relation H) and grown children
-(relation F, the head's name). Ages run 18–95, weighted towards the 25–50 band. Some
-dirt, as on real rolls: ~1 % missing EPICs, a few repeated EPICs, legacy 16-character
-EPICs with slashes, ages 0 and 673, house numbers such as ``12/3-ब``, blank sections,
-Hindi relation and gender words on a share of rows. No real person's data is used.
+differently in every roll so that constituencies differ. Electors live in households
+of 2–7 sharing a house number and a surname: a head with a father's name, a spouse
+(relation H) and grown children (relation F, the head's name). Ages run 18–95, weighted
+towards the 25–50 band. Some dirt, as on real rolls: ~1 % missing EPICs, a few repeated
+EPICs, legacy 16-character EPICs with slashes, ages 0 and 673, house numbers such as
+``12/3-ब``, blank sections, Hindi relation and gender words on a share of rows. No real
+person's data is used.
 """
 
 from __future__ import annotations
