@@ -9,8 +9,9 @@ import io
 import json
 from unittest import mock
 
+from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 
 from boothwise.accounts.access import Scope
 from boothwise.core.memo import memo
@@ -22,6 +23,7 @@ from boothwise.rolls.search import (
     edits1,
     parse_query,
     vocabulary_candidates,
+    vocabulary_candidates_many,
     vocabulary_index_refresh,
     voter_words_index,
     voters_search,
@@ -165,6 +167,40 @@ class SearchTests(BaseTestCase):
         self.assertIn("rakes", typo)
         trigram_only = [key for key, _ in vocabulary_candidates("sankal").values()]
         self.assertIn("sankl", trigram_only)
+
+    def test_stage_one_for_several_words_at_once(self) -> None:
+        """Several query words are looked up together (one round trip on
+        PostgreSQL), with the same answer as one by one, and the planner settings
+        forced for that statement are put back."""
+        keys = ["rakes", "rakse", "sankal", "zzqq", "rakes"]
+        with transaction.atomic():
+            together = vocabulary_candidates_many(keys)
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    for plan in ("seqscan", "mergejoin", "hashjoin"):
+                        cursor.execute(f"SHOW enable_{plan}")
+                        self.assertEqual(cursor.fetchone()[0], "on")
+        self.assertEqual(set(together), set(keys))
+        self.assertEqual(together["zzqq"], {})
+        cache.clear()
+        for key in keys:
+            self.assertEqual(vocabulary_candidates(key), together[key])
+
+    def test_plain_values_go_to_postgresql_as_one_array(self) -> None:
+        self.assertEqual(search._pg_array([3, 1, 2]), "{3,1,2}")
+        self.assertEqual(search._pg_array(["rakes", "sankl"]), "{rakes,sankl}")
+        self.assertEqual(search._pg_array([]), "{}")
+        # Anything that would need quoting goes as a list, for psycopg to quote.
+        self.assertEqual(search._pg_array(["a}b", "c"]), ["a}b", "c"])
+        self.assertEqual(search._pg_array(["a b"]), ["a b"])
+
+    def test_a_scope_that_sees_nobody_reads_no_rows(self) -> None:
+        rows = search._VoterRows(Voter.objects.none())
+        self.assertEqual(rows([self.rakesh.pk]), [])
+        everyone = search._VoterRows(Voter.objects.all())
+        self.assertEqual(
+            [row.id for row in everyone([self.rakesh.pk])], [self.rakesh.pk]
+        )
 
     def test_a_new_spelling_is_found_at_once_despite_the_cache(self) -> None:
         self.assertEqual(self.search("Zorawar"), [])  # stage one's answer is cached
