@@ -9,6 +9,9 @@ gender, surnames ranked differently in every AC) into the bench ACs (the last
 ``--acs`` ACs of RJ; 40 ACs of 2.5 lakh is a state of 1 crore) and loaded with the
 importer, and kept for the next run (``--rebuild`` starts again).
 
+On PostgreSQL the header shows ``shared_buffers``: at a crore of electors what search
+reads (5.6 GB) must stay in memory, see docs/configuration.md.
+
 Stage one's answers are cached per query word for a few minutes, as in the server;
 ``--cold`` clears the cache before every query to time the worst case.
 
@@ -214,8 +217,14 @@ def main(argv: list[str] | None = None) -> None:
     if args.rebuild or abs(have - args.voters) > args.voters // 50:
         build(args.voters, acs, args.seed)
     total = Voter.objects.filter(ac__in=acs).count()
+    memory = ""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW shared_buffers")
+            row = cursor.fetchone()
+            memory = f" (shared_buffers {row[0] if row else '?'})"
     print(
-        f"database: {connection.vendor}; {total:,} electors in {len(acs)} ACs; "
+        f"database: {connection.vendor}{memory}; {total:,} electors in {len(acs)} ACs; "
         f"{VoterWord.objects.filter(ac__in=acs).count():,} voter words"
     )
     rng = random.Random(args.seed)
