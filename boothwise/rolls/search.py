@@ -130,8 +130,6 @@ class ParsedQuery:
     similar: list[dict[str, float]] = field(default_factory=list)
     #: Ids of the vocabulary words spelt exactly as a query key.
     exact: set[int] = field(default_factory=set)
-    #: The key of every candidate word, by id.
-    words: dict[int, str] = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:
@@ -694,7 +692,6 @@ def _query_words(parsed: ParsedQuery) -> list[list[int]]:
     answers = vocabulary_candidates_many(parsed.keys)
     for key in parsed.keys:
         group = answers[key]
-        parsed.words.update((i, word) for i, (word, _) in group.items())
         close = {i for i, (_, sim) in group.items() if sim >= CLOSE}
         chosen = close or set(group)
         parsed.exact.update(i for i, (word, _) in group.items() if word == key)
@@ -742,12 +739,10 @@ class _WordRows:
     the outer query, so the word indexes serve it as before.
     """
 
-    def __init__(self, rows: QuerySet[VoterWord], keys: dict[int, str]) -> None:
+    def __init__(self, rows: QuerySet[VoterWord]) -> None:
         sql, params = rows.values(
             "voter_id", "word_id", "ac_id"
         ).query.sql_with_params()
-        #: The key of every candidate word.
-        self.keys = keys
         self.sql = f"({sql})"
         self.params: list[Any] = list(params)
         self.any = connection.vendor == "postgresql"
@@ -783,13 +778,14 @@ class _WordRows:
 
         A group of known small size is scanned once and hashed, which beats a probe
         per row; a common group is probed per row on the primary key. With a
-        ``budget``, only that many of ``word_id``'s rows are looked at, and a common
-        group is checked per row against the elector's own name keys on PostgreSQL
-        (one primary-key probe, where the voter-word index needs one per word of the
-        group: 24 near spellings × 20,000 rows took 0.6 s against 50 ms; hashing
-        the group instead costs as much as the group is common, 5.6 lakh rows for a
-        common surname). Elsewhere the probes read the scoped rows, as the planner no
-        longer sees the scope's ACs through the bounded subquery.
+        ``budget``, only that many of ``word_id``'s rows are looked at; the probes
+        then read the scoped rows too, as the planner no longer sees the scope's ACs
+        through the bounded subquery. A common one-word group is then probed per row
+        (``OFFSET 0`` keeps PostgreSQL from merging with every elector of a common
+        word across the state, 20 ms a scanned spelling); a common group of several
+        spellings is left to the planner, which hashes it: a probe per row costs one
+        index descent per spelling (24 spellings × 20,000 rows took 0.6 s against
+        50 ms for the hash).
         """
         if budget is None:
             sql, params = self.select([word_id])
@@ -798,29 +794,22 @@ class _WordRows:
             where, word_params = self._words("b", [word_id])
             sql = (
                 f"SELECT b.voter_id FROM (SELECT b.voter_id, b.ac_id FROM {self.sql} b"
-                f" WHERE {where} LIMIT %s) b"
+                f" WHERE {where} LIMIT %s) b WHERE TRUE"
             )
             params = [*self.params, *word_params, budget]
             probed, probed_params = self.sql, self.params
-            if self.any and any(size > DRIVER_CAP for size, _ in filters):
-                sql += " JOIN rolls_voter v ON v.id = b.voter_id"
-            sql += " WHERE TRUE"
         for size, group in filters:
             if size <= DRIVER_CAP:
                 inner, inner_params = self.select(group)
                 sql += f" AND b.voter_id IN ({inner})"
                 params += inner_params
-            elif budget is not None and self.any:
-                sql += (
-                    " AND string_to_array(v.name_key || ' ' || v.relative_key, ' ')"
-                    " && %s::text[]"
-                )
-                params.append(_pg_array(self.keys[word] for word in group))
             else:
                 where, word_params = self._words("u", group)
+                per_row = budget is not None and self.any and len(group) == 1
                 sql += (
                     f" AND EXISTS (SELECT 1 FROM {probed} u WHERE {where}"
-                    f" AND u.ac_id = b.ac_id AND u.voter_id = b.voter_id)"
+                    f" AND u.ac_id = b.ac_id AND u.voter_id = b.voter_id"
+                    f"{' OFFSET 0' if per_row else ''})"
                 )
                 params += [*probed_params, *word_params]
         return _ids(f"{sql} LIMIT %s", [*params, limit])
@@ -897,7 +886,7 @@ def _word_matches(
             rows = rows.filter(voter_scope_q(scope, prefix="voter__"))
         else:
             rows = rows.filter(ac_id__in=sorted(scope.ac_ids))
-    words = _WordRows(rows, parsed.words)
+    words = _WordRows(rows)
     counts = words.sizes(groups)  # in query-word order
     estimates = _common_estimates(words, groups, counts)
     counted = sorted((count, i) for i, count in enumerate(counts))
@@ -958,10 +947,21 @@ def _word_matches(
         found: dict[int, None] = {}
         typed = [(size, group[:1]) for size, group in filters]
         check = settled if scanned[0] in parsed.exact else None
+        # Near spellings are a guess: across ACs, look at a bounded share of each
+        # one's electors. Two common words that rarely meet ("Saim Khan": Seema,
+        # Sheikh × Khan) otherwise probe every Khan of the state, seconds for a
+        # typo; and a slip in the scanned word ("Balaani Tripathi") merged each of
+        # 14 spellings with every Tripathi of the state, 20 ms each. Within an AC
+        # the planner hashes the smaller side and needs no bound.
+        budget = NEAR_BUDGET if ac_id is None else None
         if typed == filters:
-            done = _fill(found, words, scanned, filters, settled=check)
+            done = _fill(
+                found, words, scanned, filters, settled=check, near_budget=budget
+            )
         else:
-            done = _fill(found, words, scanned, typed, settled=check)
+            done = _fill(
+                found, words, scanned, typed, settled=check, near_budget=budget
+            )
             # The other words' near spellings, for a slip in one of them: with the
             # scanned word as typed, or with all its spellings when the slip may
             # be in any word. A slip in the scanned word alone was read above.
@@ -972,12 +972,6 @@ def _word_matches(
             else:
                 near = scanned
             if near and not done and len(found) < RERANK:
-                # Near spellings are a guess: across ACs, look at a bounded share
-                # of each scanned word's electors. Two common words that rarely
-                # meet ("Saim Khan": Seema, Sheikh × Khan) otherwise probe every
-                # Khan of the state, seconds for a typo. Within an AC the planner
-                # hashes the smaller side and needs no bound.
-                budget = NEAR_BUDGET if ac_id is None else None
                 _fill(found, words, near, filters, budget)
         ids = list(found)
         if ids:
@@ -996,11 +990,13 @@ def _fill(
     filters: list[tuple[int, list[int]]],
     budget: int | None = None,
     settled: Callable[[list[int]], bool] | None = None,
+    near_budget: int | None = None,
 ) -> bool:
     """Add to ``found``, up to the candidate cap, electors with a word of ``scanned``
     and a word of every group in ``filters``, looking at most at ``budget`` rows of
-    each scanned word when given. Stops, returning True, when ``settled`` says the
-    electors of the first word of ``scanned`` are enough.
+    each scanned word when given (``near_budget``: of each but the first, the near
+    spellings). Stops, returning True, when ``settled`` says the electors of the
+    first word of ``scanned`` are enough.
 
     ``scanned`` is read word by word, best-spelt first: the query's own spelling
     finds its full matches soonest ("Seema Tanwar" read every "Anwar" before "Tanwar"
@@ -1010,7 +1006,8 @@ def _fill(
         if len(found) >= CANDIDATE_CAP:
             break
         wanted = CANDIDATE_CAP - len(found)
-        ids = words.narrowed(word_id, filters, wanted, budget)
+        bound = budget if n == 0 or budget is not None else near_budget
+        ids = words.narrowed(word_id, filters, wanted, bound)
         found.update(dict.fromkeys(ids))
         if n == 0 and settled is not None and settled(ids):
             return True

@@ -363,27 +363,33 @@ class SearchTests(BaseTestCase):
         vocabulary_index_refresh()
         ids = dict(NameWord.objects.values_list("key", "id"))
         seema, anwar = ids[phonetic.name_key("Seema")], ids[phonetic.name_key("Anwar")]
-        keys = {i: key for key, i in ids.items()}
-        rows = search._WordRows(VoterWord.objects.filter(ac_id=self.w.ac100.id), keys)
-        everywhere = search._WordRows(VoterWord.objects.all(), keys)
-        # A small group is hashed; a common one is checked per row (on PostgreSQL,
-        # with a budget, against the elector's name keys): the same electors.
-        for size in (9, search.DRIVER_CAP + 1):
-            with self.subTest(size=size):
+        rows = search._WordRows(VoterWord.objects.filter(ac_id=self.w.ac100.id))
+        everywhere = search._WordRows(VoterWord.objects.all())
+        tanwar = ids[phonetic.name_key("Tanwar")]
+        # A small group is hashed; a common one is probed per row, or hashed when
+        # it has several spellings: the same electors every way.
+        for size, group in (
+            (9, [anwar]),
+            (search.DRIVER_CAP + 1, [anwar]),
+            (search.DRIVER_CAP + 1, [anwar, tanwar]),
+        ):
+            with self.subTest(size=size, group=group):
                 # Elector order in the index: the three Tanwars, then the Anwars.
+                first, budget = (tanwars[0], 1) if tanwar in group else (anwars[0], 4)
                 self.assertEqual(
-                    rows.narrowed(seema, [(size, [anwar])], 20, budget=4),
-                    [anwars[0].pk],
+                    rows.narrowed(seema, [(size, group)], 20, budget=budget),
+                    [first.pk],
                 )
                 self.assertEqual(
-                    rows.narrowed(seema, [(size, [anwar])], 20),
-                    [v.pk for v in anwars],
+                    sorted(rows.narrowed(seema, [(size, group)], 20)),
+                    sorted(v.pk for v in anwars + (tanwars if tanwar in group else [])),
                 )
                 self.assertEqual(
+                    sorted(everywhere.narrowed(seema, [(size, group)], 20, budget=50)),
                     sorted(
-                        everywhere.narrowed(seema, [(size, [anwar])], 20, budget=50)
+                        [v.pk for v in anwars + [jaipur]]
+                        + ([v.pk for v in tanwars] if tanwar in group else [])
                     ),
-                    sorted([v.pk for v in anwars] + [jaipur.pk]),
                 )
         budgets = []
         real = search._WordRows.narrowed
