@@ -365,15 +365,23 @@ class SearchTests(BaseTestCase):
         seema, anwar = ids[phonetic.name_key("Seema")], ids[phonetic.name_key("Anwar")]
         rows = search._WordRows(VoterWord.objects.filter(ac_id=self.w.ac100.id))
         everywhere = search._WordRows(VoterWord.objects.all())
+        self.assertEqual(everywhere.count(seema, 100), 8)
+        self.assertEqual(everywhere.count(seema, 5), 5)
+        self.assertEqual(rows.count(seema, 100), 7)
         tanwar = ids[phonetic.name_key("Tanwar")]
         # A small group is hashed; a common one is probed per row, or hashed when
-        # it has several spellings: the same electors every way.
-        for size, group in (
-            (9, [anwar]),
-            (search.DRIVER_CAP + 1, [anwar]),
-            (search.DRIVER_CAP + 1, [anwar, tanwar]),
+        # its spellings × the rows looked at pass PER_ROW_PROBES: the same electors
+        # every way.
+        for size, group, probes in (
+            (9, [anwar], search.PER_ROW_PROBES),
+            (search.DRIVER_CAP + 1, [anwar], search.PER_ROW_PROBES),
+            (search.DRIVER_CAP + 1, [anwar, tanwar], search.PER_ROW_PROBES),
+            (search.DRIVER_CAP + 1, [anwar, tanwar], 0),
         ):
-            with self.subTest(size=size, group=group):
+            with (
+                self.subTest(size=size, group=group, probes=probes),
+                mock.patch.object(search, "PER_ROW_PROBES", probes),
+            ):
                 # Elector order in the index: the three Tanwars, then the Anwars.
                 first, budget = (tanwars[0], 1) if tanwar in group else (anwars[0], 4)
                 self.assertEqual(
