@@ -802,9 +802,14 @@ class _WordRows:
             )
             params = [*self.params, *word_params, budget]
             probed, probed_params = self.sql, self.params
+        # Rows a per-row probe would look at: counted only where it decides.
         looked_at = budget or 0
-        if any(size > DRIVER_CAP and len(group) > 1 for size, group in filters):
-            looked_at = self.count(word_id, looked_at)
+        if (
+            budget is not None
+            and self.any
+            and any(size > DRIVER_CAP and len(group) > 1 for size, group in filters)
+        ):
+            looked_at = self.count(word_id, budget)
         for size, group in filters:
             if size <= DRIVER_CAP:
                 inner, inner_params = self.select(group)
@@ -973,14 +978,8 @@ def _word_matches(
         # 14 spellings with every Tripathi of the state, 20 ms each. Within an AC
         # the planner hashes the smaller side and needs no bound.
         budget = NEAR_BUDGET if ac_id is None else None
-        if typed == filters:
-            done = _fill(
-                found, words, scanned, filters, settled=check, near_budget=budget
-            )
-        else:
-            done = _fill(
-                found, words, scanned, typed, settled=check, near_budget=budget
-            )
+        done = _fill(found, words, scanned, typed, settled=check, near_budget=budget)
+        if typed != filters:
             # The other words' near spellings, for a slip in one of them: with the
             # scanned word as typed, or with all its spellings when the slip may
             # be in any word. A slip in the scanned word alone was read above.
@@ -1025,7 +1024,7 @@ def _fill(
         if len(found) >= CANDIDATE_CAP:
             break
         wanted = CANDIDATE_CAP - len(found)
-        bound = budget if n == 0 or budget is not None else near_budget
+        bound = near_budget if n and budget is None else budget
         ids = words.narrowed(word_id, filters, wanted, bound)
         found.update(dict.fromkeys(ids))
         if n == 0 and settled is not None and settled(ids):
