@@ -422,22 +422,36 @@ def _low_trigram_words(key: str) -> dict[int, str]:
     """Vocabulary words at least :data:`LOW_TRIGRAM_THRESHOLD` similar to ``key``.
 
     On PostgreSQL pg_trgm's ``%`` reads its threshold from a setting, lowered for
-    this one statement and put back (``SET LOCAL`` would last the whole search).
+    this one statement (``SET LOCAL`` alone would last the whole search).
     """
     if connection.vendor != "postgresql":
         return _trigram_words(key, LOW_TRIGRAM_THRESHOLD)
-    setting = "pg_trgm.similarity_threshold"
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT current_setting(%s, true), set_config(%s, %s, true)",
-            [setting, setting, str(LOW_TRIGRAM_THRESHOLD)],
-        )
-        row = cursor.fetchone()
-        before = row[0] if row and row[0] else str(TRIGRAM_THRESHOLD)
-        cursor.execute(_PG_TRIGRAM_WORDS, [key, key, 4 * WORDS_PER_QUERY_WORD])
-        found = {int(i): str(k) for i, k in cursor.fetchall()}
-        cursor.execute("SELECT set_config(%s, %s, true)", [setting, before])
-    return found
+    rows = _pg_rows_with_settings(
+        _PG_TRIGRAM_WORDS,
+        [key, key, 4 * WORDS_PER_QUERY_WORD],
+        {"pg_trgm.similarity_threshold": str(LOW_TRIGRAM_THRESHOLD)},
+    )
+    return {int(i): str(k) for i, k in rows}
+
+
+def _pg_rows_with_settings(
+    sql: str, params: list[Any], settings: dict[str, str]
+) -> list[tuple[Any, ...]]:
+    """The rows of one PostgreSQL statement run with ``settings`` changed for it
+    alone, in one round trip.
+
+    ``SET LOCAL`` before it and ``SET LOCAL … TO DEFAULT`` after it go in the same
+    string, which PostgreSQL runs as one transaction even outside a transaction
+    block. The settings are put back to their defaults (nothing here sets them for a
+    session). The values are this module's own constants, never user input.
+    """
+    sets = "".join(f"SET LOCAL {name} = {value}; " for name, value in settings.items())
+    resets = "".join(f"SET LOCAL {name} TO DEFAULT; " for name in settings)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sets}{sql}; {resets}", params)
+        for _ in settings:
+            cursor.nextset()
+        return list(cursor.fetchall())
 
 
 def _vocabulary_words(keys: list[str]) -> dict[str, dict[int, str]]:
@@ -493,18 +507,9 @@ def _vocabulary_rows_pg(keys: list[str]) -> list[tuple[int, int, str]]:
             key,
             4 * WORDS_PER_QUERY_WORD,
         ]
-    plans = ("seqscan", "mergejoin", "hashjoin")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "".join(f"SET LOCAL enable_{plan} = off; " for plan in plans)
-            + f"{' UNION ALL '.join(selects)}; "
-            + "".join(f"SET LOCAL enable_{plan} TO DEFAULT; " for plan in plans),
-            params,
-        )
-        for _ in plans:
-            cursor.nextset()
-        rows = [(int(n), int(i), str(k)) for n, i, k in cursor.fetchall()]
-    return rows
+    off = {f"enable_{plan}": "off" for plan in ("seqscan", "mergejoin", "hashjoin")}
+    rows = _pg_rows_with_settings(" UNION ALL ".join(selects), params, off)
+    return [(int(n), int(i), str(k)) for n, i, k in rows]
 
 
 def _ranked_candidates(key: str, found: dict[int, str]) -> dict[int, tuple[str, float]]:
