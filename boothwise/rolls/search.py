@@ -38,6 +38,7 @@ from django.db.models import Q, QuerySet
 
 from boothwise.accounts.access import AnyUser, Scope, scope_for, visible, voter_scope_q
 from boothwise.accounts.permissions import Action
+from boothwise.core.lookups import pg_array
 from boothwise.core.memo import memo
 from boothwise.rolls import phonetic
 from boothwise.rolls.models import NameWord, Voter, VoterWord
@@ -502,7 +503,7 @@ def _vocabulary_rows_pg(keys: list[str]) -> list[tuple[int, int, str]]:
         )
         selects.append(f"SELECT {n}, t.* FROM ({_PG_TRIGRAM_WORDS}) t")
         params += [
-            _pg_array(sorted(edits1(key) | {key})),
+            pg_array(sorted(edits1(key) | {key})),
             key,
             key,
             4 * WORDS_PER_QUERY_WORD,
@@ -760,7 +761,7 @@ class _WordRows:
         if len(words) == 1:
             return f"{alias}.word_id = %s", [words[0]]
         if self.any:
-            return f"{alias}.word_id = ANY(%s::bigint[])", [_pg_array(words)]
+            return f"{alias}.word_id = ANY(%s::bigint[])", [pg_array(words)]
         return f"{alias}.word_id IN ({', '.join(['%s'] * len(words))})", list(words)
 
     def select(self, words: Sequence[int]) -> tuple[str, list[Any]]:
@@ -1119,30 +1120,12 @@ class _VoterRows:
             return []
         params: list[Any]
         if connection.vendor == "postgresql":
-            where, params = "= ANY(%s::bigint[])", [_pg_array(ids)]
+            where, params = "= ANY(%s::bigint[])", [pg_array(ids)]
         else:
             where, params = f"IN ({', '.join(['%s'] * len(ids))})", list(ids)
         with connection.cursor() as cursor:
             cursor.execute(self.sql + where, [*self.params, *params])
             return [_Row._make(values) for values in cursor.fetchall()]
-
-
-def _pg_array(values: Iterable[int | str]) -> str | list[int | str]:
-    """``values`` as one PostgreSQL array literal (``{1,2,3}``) when they need no
-    quoting, else as a list.
-
-    Psycopg's client-side binding quotes a list element by element in Python, which
-    for the hundreds of ids and spelling variants of a search cost more than the
-    query's execution.
-    """
-    values = list(values)
-    text = ",".join(map(str, values))
-    if _PLAIN_ARRAY_RE.match(text):
-        return "{" + text + "}"
-    return values
-
-
-_PLAIN_ARRAY_RE = re.compile(r"^[0-9a-z,]*$")
 
 
 def voters_search(

@@ -186,14 +186,6 @@ class SearchTests(BaseTestCase):
         for key in keys:
             self.assertEqual(vocabulary_candidates(key), together[key])
 
-    def test_plain_values_go_to_postgresql_as_one_array(self) -> None:
-        self.assertEqual(search._pg_array([3, 1, 2]), "{3,1,2}")
-        self.assertEqual(search._pg_array(["rakes", "sankl"]), "{rakes,sankl}")
-        self.assertEqual(search._pg_array([]), "{}")
-        # Anything that would need quoting goes as a list, for psycopg to quote.
-        self.assertEqual(search._pg_array(["a}b", "c"]), ["a}b", "c"])
-        self.assertEqual(search._pg_array(["a b"]), ["a b"])
-
     def test_a_scope_that_sees_nobody_reads_no_rows(self) -> None:
         rows = search._VoterRows(Voter.objects.none())
         self.assertEqual(rows([self.rakesh.pk]), [])
