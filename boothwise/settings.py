@@ -131,6 +131,16 @@ else:
     # statements of polling day's marking path ask (core/rawsql.py), never the ORM.
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
 
+# Each server process keeps its own cache (see docs/configuration.md, "Caches"). Django's
+# default keeps 300 entries; search keeps one per query word and per word group
+# counted, so a few dozen searches filled it and every common name was looked up again.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20_000)},
+    }
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

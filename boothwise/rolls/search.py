@@ -557,24 +557,25 @@ class SearchHit:
 _similarity = memo(1 << 18)(phonetic.key_similarity)
 
 
-@memo(1 << 16)
-def _align(query_keys: tuple[str, ...], name: str) -> tuple[float, int]:
-    """Best one-to-one alignment of query keys to the words of a name key: (sum of
-    similarities, words used).
+def _greedy(rows: list[list[float]]) -> tuple[float, int]:
+    """Best one-to-one alignment of query keys (rows) to a name's words (columns) of
+    a similarity matrix: (sum of similarities, words used).
 
-    Greedy on the similarity matrix, which is optimal often enough for names of a few
-    words and costs nothing. Cached: one query meets the same few names and relatives'
-    names in many pairings.
+    Greedy, best cell first, which is optimal often enough for names of a few words
+    and costs nothing.
     """
-    words = name.split()
-    if not query_keys or not words:
+    if not rows or not rows[0]:
         return 0.0, 0
+    if len(rows) == 1:  # most calls: one query word to a name
+        return max(rows[0]), 1
+    if len(rows) == 2:  # the best cell, then the other word's best elsewhere
+        sim, qi, wi = max(
+            (sim, qi, wi) for qi, row in enumerate(rows) for wi, sim in enumerate(row)
+        )
+        rest = [s for w, s in enumerate(rows[1 - qi]) if w != wi]
+        return (sim + max(rest), 2) if rest else (sim, 1)
     cells = sorted(
-        (
-            (_similarity(q, w), qi, wi)
-            for qi, q in enumerate(query_keys)
-            for wi, w in enumerate(words)
-        ),
+        ((sim, qi, wi) for qi, row in enumerate(rows) for wi, sim in enumerate(row)),
         reverse=True,
     )
     used_q: set[int] = set()
@@ -597,27 +598,24 @@ def _name_score(keys: tuple[str, ...], name_key: str, relative_key: str) -> floa
     the relative's name (worth a little less). Matching all the words of the name, in
     the name's order, adds a small bonus, so "Rakesh Sankhla" beats "Rakesh Kumar
     Sankhla" for that query, and an elector named so beats one whose father is. Names
-    repeat a great deal in a roll, so scores are cached by (query, name, relative).
+    repeat a great deal in a roll, so scores are cached by (query, name, relative);
+    each word pair's similarity is computed once per name, whatever the split.
     """
     own = name_key.split()
     n = len(keys)
+    to_name = [[_similarity(q, w) for w in own] for q in keys]
+    to_relative = [[_similarity(q, w) for w in relative_key.split()] for q in keys]
+    in_order = [k for k in own if k in keys] == [k for k in keys if k in own]
     best = 0.0
     # Try each split of the query: the first `k` words to the name, the rest to the
-    # relative (the roll's order), and the whole query against either.
-    options: list[tuple[tuple[str, ...], tuple[str, ...]]] = [(keys, ())]
-    options += [(keys[:k], keys[k:]) for k in range(1, n)]
-    options.append(((), keys))
-    for to_own, to_rel in options:
-        own_sum, own_used = _align(to_own, name_key)
-        rel_sum, _ = _align(to_rel, relative_key)
+    # relative (the roll's order); k = n and k = 0 put the whole query on either.
+    for k in range(n + 1):
+        own_sum, own_used = _greedy(to_name[:k])
+        rel_sum, _ = _greedy(to_relative[k:])
         score = (own_sum + 0.85 * rel_sum) / n
         if own:
             score += 0.04 * own_used / len(own)
-        if (
-            to_own
-            and not to_rel
-            and [k for k in own if k in to_own] == [k for k in to_own if k in own]
-        ):
+        if k == n and in_order:
             score += 0.01
         best = max(best, score)
     return best / 1.05

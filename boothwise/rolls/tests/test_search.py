@@ -623,6 +623,52 @@ def test_memo_remembers_until_full_and_keeps_nothing_for_the_collector() -> None
     assert answers and not any(gc.is_tracked(key) for key in answers)
 
 
+def test_alignment_shortcuts_pick_as_the_full_greedy_does() -> None:
+    """One and two query words take shortcuts; they must align exactly as the
+    general greedy pass would, ties included (equal similarities are common)."""
+    import random
+
+    def full(rows: list[list[float]]) -> tuple[float, int]:
+        cells = sorted(
+            (
+                (sim, qi, wi)
+                for qi, row in enumerate(rows)
+                for wi, sim in enumerate(row)
+            ),
+            reverse=True,
+        )
+        used_q: set[int] = set()
+        used_w: set[int] = set()
+        total = 0.0
+        for sim, qi, wi in cells:
+            if qi not in used_q and wi not in used_w:
+                used_q.add(qi)
+                used_w.add(wi)
+                total += sim
+        return total, len(used_w)
+
+    rng = random.Random(7)
+    for _ in range(3000):
+        words = rng.randint(1, 4)
+        rows = [
+            [rng.choice((0.0, 0.5, 0.8, 1.0, rng.random())) for _ in range(words)]
+            for _ in range(rng.randint(1, 3))
+        ]
+        assert search._greedy(rows) == full(rows), rows
+    assert search._greedy([]) == (0.0, 0) and search._greedy([[], []]) == (0.0, 0)
+
+
+def test_the_cache_outlasts_a_day_of_searches_in_one_process() -> None:
+    """Search keeps an entry per query word and per word group counted; Django's
+    default of 300 entries was full after a few dozen searches."""
+    assert cache._max_entries >= 10_000
+    cache.clear()
+    for n in range(2_000):
+        cache.set(f"rolls.test:{n}", n)
+    assert cache.get("rolls.test:0") == 0
+    cache.clear()
+
+
 class SearchIndexTests(BaseTestCase):
     def test_the_lookups_search_relies_on_have_their_indexes(self) -> None:
         from django.db import connection
