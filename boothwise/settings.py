@@ -131,9 +131,10 @@ else:
     # statements of polling day's marking path ask (core/rawsql.py), never the ORM.
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
 
-# Each server process keeps its own cache (see docs/configuration.md, "Caches"). Django's
-# default keeps 300 entries; search keeps one per query word and per word group
-# counted, so a few dozen searches filled it and every common name was looked up again.
+# Each server process keeps its own cache (docs/configuration.md, CACHE_MAX_ENTRIES).
+# Django's default keeps 300 entries; search keeps one per query word and per word
+# group counted, so a few dozen searches filled it and every common name was looked up
+# again.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
