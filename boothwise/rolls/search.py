@@ -34,7 +34,8 @@ from typing import Any, NamedTuple
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Concat
 
 from boothwise.accounts.access import AnyUser, Scope, scope_for, visible, voter_scope_q
 from boothwise.accounts.permissions import Action
@@ -164,8 +165,18 @@ def parse_query(query: str) -> ParsedQuery:
             continue
         after, previous = previous, token
         if after[:1].isdigit() and _HOUSE_LETTER_RE.match(token):
-            # "12 ख", "7 A": a house number whose letter the roll writes apart.
-            parsed.houses.append(f"{after.upper()} {upper}")
+            # "12 ख", "7 A": a house number whose letter the roll writes apart. The
+            # number was read alone first: it is not an age, and a house of that
+            # number without the letter is only a possible match.
+            number = after.upper()
+            parsed.houses.append(f"{number} {upper}")
+            if number in parsed.houses:
+                parsed.houses.remove(number)
+            if after in numbers:
+                numbers.remove(after)
+                if parsed.age == int(after) and not numbers:
+                    parsed.age = None
+            parsed.maybe_houses.append(number)
         elif _EPIC_RE.match(upper):
             parsed.epics.append(upper)
         elif _AGE_RE.match(token) and int(token) <= 120:
@@ -1126,6 +1137,42 @@ class _VoterRows:
             return [_Row._make(values) for values in cursor.fetchall()]
 
 
+def _at_houses(
+    voters: QuerySet[Voter], acs: list[int], houses: list[str], parsed: ParsedQuery
+) -> set[int]:
+    """Ids of electors at any of ``houses`` (as typed or in lower case) in ``acs``, at
+    most :data:`HOUSE_CAP`. When more live there ("12" is in every part of a
+    state), those named with the query's words, if there are any."""
+    if not houses:
+        return set()
+    spellings = sorted({h for house in houses for h in (house, house.lower())})
+    housed = voters.filter(ac_id__in=acs, house_no__in=spellings)
+    found = set(housed.values_list("id", flat=True)[:HOUSE_CAP])
+    if parsed.keys and len(found) >= HOUSE_CAP:
+        named = _named(housed, parsed)
+        found = set(named.values_list("id", flat=True)[:HOUSE_CAP]) or found
+    return found
+
+
+def _named(voters: QuerySet[Voter], parsed: ParsedQuery) -> QuerySet[Voter]:
+    """Of ``voters``, those whose name or relative's name has, for every query word,
+    one of its close spellings (stage one's chosen words, as in ``parsed.similar``).
+
+    Matched on the stored name keys, with no index: only for electors already found
+    by another index (at a house), to pick the right ones among too many.
+    """
+    _query_words(parsed)
+    words = Concat(Value(" "), "name_key", Value(" "), "relative_key", Value(" "))
+    named = voters.annotate(search_words=words)
+    for similar in parsed.similar:
+        if similar:
+            any_spelling = Q()
+            for word in similar:
+                any_spelling |= Q(search_words__contains=f" {word} ")
+            named = named.filter(any_spelling)
+    return named
+
+
 def voters_search(
     *,
     user_or_scope: AnyUser | Scope,
@@ -1176,11 +1223,6 @@ def _search(
     sure_house = False
     maybe: set[int] = set()  # at a house that might be an age
     if parsed.houses or parsed.maybe_houses:
-        houses = {
-            h
-            for house in parsed.houses + parsed.maybe_houses
-            for h in (house, house.lower())
-        }
         # The (AC, house) index needs the AC: list the ACs in scope (or all).
         acs = (
             [ac_id]
@@ -1189,16 +1231,10 @@ def _search(
             if scope.ac_ids and not (scope.unit_paths or scope.part_ids or scope.pages)
             else acs_with_electors()
         )
-        at_house = set(
-            voters.filter(ac_id__in=acs, house_no__in=sorted(houses)).values_list(
-                "id", flat=True
-            )[:HOUSE_CAP]
-        )
-        if parsed.houses:
-            exact |= at_house
-            sure_house = bool(at_house)
-        else:
-            maybe = at_house
+        at_house = _at_houses(voters, acs, parsed.houses, parsed)
+        exact |= at_house
+        sure_house = bool(at_house)
+        maybe = _at_houses(voters, acs, parsed.maybe_houses, parsed) - at_house
     extra: set[int] = exact | maybe
     if not parsed.keys and parsed.age is not None and not exact:
         extra |= set(
@@ -1206,8 +1242,8 @@ def _search(
         )
     found: dict[int, _Row] = {}
     if parsed.keys and sure_house:
-        # "12 sharma": the house's electors are few; rank them by the name words
-        # instead of fetching every Sharma of the AC.
+        # "12 sharma": the house's electors are few (or narrowed to those named so);
+        # rank them by the name words instead of fetching every Sharma of the AC.
         _query_words(parsed)
     elif parsed.keys:
         found = {
@@ -1222,7 +1258,12 @@ def _search(
     rows = list(found.values())
     if parsed.keys and len(rows) > RESCORE:
         seen: dict[tuple[str, str], float] = {}
-        rows.sort(key=lambda row: -_coarse(parsed, row, seen))
+        # With the bonus the final rank gives an elector at a house the query may
+        # name ("118 gupta": house 118, or age 118), so that those named so are not
+        # cut behind as many namesakes found by the name alone.
+        rows.sort(
+            key=lambda row: -_coarse(parsed, row, seen) - 0.03 * (row.id in maybe)
+        )
         rows = rows[:RESCORE] + [row for row in rows[RESCORE:] if row.id in exact]
     ranked = sorted(
         (

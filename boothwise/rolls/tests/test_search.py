@@ -143,9 +143,14 @@ class SearchTests(BaseTestCase):
         mixed = parse_query("12/3-ब सांखला")
         self.assertEqual((mixed.houses, mixed.keys), (["12/3-ब"], ["sankl"]))
         # A house letter written apart from its number joins it, not the name.
+        # The number alone is then only a possible house, and no age.
         apart = parse_query("12 ख सांखला")
         self.assertEqual((apart.houses, apart.keys), (["12 ख"], ["sankl"]))
+        self.assertEqual((apart.maybe_houses, apart.age), (["12"], None))
         self.assertEqual(parse_query("7 a rakesh").houses, ["7 A"])
+        aged = parse_query("45 360 ख tripathi")
+        self.assertEqual((aged.houses, aged.maybe_houses), (["360 ख"], ["360", "45"]))
+        self.assertEqual(aged.age, 45)
         self.assertEqual(parse_query("ख सांखला").keys, ["ka", "sankl"])
 
     def test_edits1(self) -> None:
@@ -489,6 +494,11 @@ class SearchTests(BaseTestCase):
         Voter.objects.filter(pk=self.others[4].pk).update(house_no="14 ख")
         hits = self.search("14 ख saini")
         self.assertEqual(hits[0].voter.pk, self.others[4].pk)
+        # A namesake at house 14 without the letter is found too, below.
+        bare = make_voter(self.others[4].part, 90, "सैनी", "Saini", house="14")
+        voter_words_index([bare])
+        hits = self.search("14 ख saini")
+        self.assertEqual([h.voter.pk for h in hits[:2]], [self.others[4].pk, bare.pk])
         # Found at the house (a bonus), not as a name with a stray word "ka".
         self.assertGreater(hits[0].score, self.search("saini")[0].score)
 
@@ -507,6 +517,28 @@ class SearchTests(BaseTestCase):
         self.assertNotIn(self.w.ac101.id, acs_with_electors())
         hits = self.search("12/3", ac_id=None)
         self.assertEqual({h.voter.pk for h in hits}, {self.rakesh.pk, jaipur.pk})
+
+    def test_a_house_number_too_common_to_read_whole_keeps_the_named(self) -> None:
+        """ "9 sankhla" across the state: more electors live at a house 9 than are
+        ranked, so those named Sankhla are kept, not the first few at any house 9."""
+        p1, p2 = self.w.booth_100_1.part, self.w.booth_100_2.part
+        for serial in (101, 102, 103):
+            make_voter(p1, serial, "गीता", "Geeta", house="9")
+        ramesh = make_voter(p2, 104, "रमेश सांखला", "Ramesh Sankhla", house="9")
+        voter_words_index(Voter.objects.all())
+        with mock.patch.object(search, "HOUSE_CAP", 2):
+            hits = self.search("9 sankhla", ac_id=None)
+            self.assertEqual(hits[0].voter.pk, ramesh.pk)
+            # 9 may be an age: the Sankhlas found by name alone are many, and the
+            # one at a house 9 must not be cut before the full ranking.
+            with mock.patch.object(search, "RESCORE", 1):
+                hits = self.search("9 sankhla", ac_id=None)
+            self.assertEqual(hits[0].voter.pk, ramesh.pk)
+            # A name found at no such house leaves the house's first electors.
+            self.assertEqual(len(self.search("9 qqqq", ac_id=None)), 2)
+        # The user's scope still holds: the page in-charge sees nobody at a house 9.
+        seen = self.search("9 sankhla", who=self.w.pooja, ac_id=None, limit=20)
+        self.assertFalse([h for h in seen if h.voter.house_no == "9"])
 
     def test_nothing(self) -> None:
         self.assertEqual(self.search(""), [])
