@@ -766,12 +766,10 @@ class _WordRows:
         self.any = connection.vendor == "postgresql"
 
     def _words(self, alias: str, words: Sequence[int]) -> tuple[str, list[Any]]:
-        """``alias.word_id`` among ``words``: one array on PostgreSQL, a list else."""
+        """``alias.word_id`` among ``words``."""
         if len(words) == 1:
             return f"{alias}.word_id = %s", [words[0]]
-        if self.any:
-            return f"{alias}.word_id = ANY(%s::bigint[])", [pg_array(words)]
-        return f"{alias}.word_id IN ({', '.join(['%s'] * len(words))})", list(words)
+        return _among(f"{alias}.word_id", words)
 
     def select(self, words: Sequence[int]) -> tuple[str, list[Any]]:
         """Electors with a word of ``words`` (a voter id per matching word)."""
@@ -888,6 +886,14 @@ class _WordRows:
         return [known[key] for key in keys]
 
 
+def _among(column: str, ids: Collection[int]) -> tuple[str, list[Any]]:
+    """SQL for ``column`` among ``ids``: one array literal on PostgreSQL (see
+    :func:`~boothwise.core.lookups.pg_array`), a list of placeholders on SQLite."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s::bigint[])", [pg_array(ids)]
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
+
+
 def _ids(sql: str, params: list[Any]) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -896,6 +902,7 @@ def _ids(sql: str, params: list[Any]) -> list[int]:
 
 def _word_matches(
     parsed: ParsedQuery,
+    groups: list[list[int]],
     scope: Scope,
     voter_rows: _VoterRows,
     ac_id: int | None,
@@ -914,7 +921,6 @@ def _word_matches(
     Only the electors left are read, through ``voter_rows``, which applies the scope
     once more.
     """
-    groups = _query_words(parsed)
     if not groups:
         return []
     rows = VoterWord.objects.all()
@@ -1121,17 +1127,13 @@ class _VoterRows:
             self.sql: str | None = None
             self.params: list[Any] = []
         else:
-            self.sql = f"SELECT * FROM ({sql}) v WHERE v.id "
+            self.sql = f"SELECT * FROM ({sql}) v WHERE "
             self.params = list(params)
 
     def __call__(self, ids: Collection[int]) -> list[_Row]:
         if not ids or self.sql is None:
             return []
-        params: list[Any]
-        if connection.vendor == "postgresql":
-            where, params = "= ANY(%s::bigint[])", [pg_array(ids)]
-        else:
-            where, params = f"IN ({', '.join(['%s'] * len(ids))})", list(ids)
+        where, params = _among("v.id", ids)
         with connection.cursor() as cursor:
             cursor.execute(self.sql + where, [*self.params, *params])
             return [_Row._make(values) for values in cursor.fetchall()]
@@ -1156,12 +1158,11 @@ def _at_houses(
 
 def _named(voters: QuerySet[Voter], parsed: ParsedQuery) -> QuerySet[Voter]:
     """Of ``voters``, those whose name or relative's name has, for every query word,
-    one of its close spellings (stage one's chosen words, as in ``parsed.similar``).
+    one of its close spellings (``parsed.similar``, filled by :func:`_query_words`).
 
     Matched on the stored name keys, with no index: only for electors already found
     by another index (at a house), to pick the right ones among too many.
     """
-    _query_words(parsed)
     words = Concat(Value(" "), "name_key", Value(" "), "relative_key", Value(" "))
     named = voters.annotate(search_words=words)
     for similar in parsed.similar:
@@ -1210,6 +1211,8 @@ def _search(
 ) -> list[SearchHit]:
     voters = _voters(user_or_scope, ac_id)
     voter_rows = _VoterRows(voters)
+    # Stage one, once: the house lookup and the ranking read ``parsed.similar``.
+    groups = _query_words(parsed) if parsed.keys else []
     exact: set[int] = set()
     if parsed.epics:
         epic_q = Q(epic_no__in=parsed.epics)
@@ -1241,14 +1244,13 @@ def _search(
             voters.filter(age=parsed.age).values_list("id", flat=True)[:CANDIDATE_CAP]
         )
     found: dict[int, _Row] = {}
-    if parsed.keys and sure_house:
-        # "12 sharma": the house's electors are few (or narrowed to those named so);
-        # rank them by the name words instead of fetching every Sharma of the AC.
-        _query_words(parsed)
-    elif parsed.keys:
+    if parsed.keys and not sure_house:
+        # (With a sure house, "12 sharma", its electors are few, or narrowed to those
+        # named so: they are ranked by the name words instead of fetching every
+        # Sharma of the AC.)
         found = {
             row.id: row
-            for row in _word_matches(parsed, scope, voter_rows, ac_id, limit)
+            for row in _word_matches(parsed, groups, scope, voter_rows, ac_id, limit)
         }
     missing = sorted(extra - set(found))
     if missing:
