@@ -542,28 +542,8 @@ def _words(imp: _Importer, df: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame
         ]
     ).with_row_index("position")  # a pair's words stay in their order
     spelled = spelled.filter(pl.col("word") != "")
-    # Each distinct word's keys (cached across batches), then their ids.
-    batch_words = spelled.get_column("word").unique().to_list()
-    keys_of = {word: imp._keys(word) for word in batch_words}
-    imp._word_ids({key for keys in keys_of.values() for key in keys})
-    found = [
-        (word, n, key, imp.word_ids[key])
-        for word, keys in keys_of.items()
-        for n, key in enumerate(keys)
-    ]
     keyed = spelled.join(
-        pl.DataFrame(
-            list(zip(*found, strict=True)) if found else [[], [], [], []],
-            schema={
-                "word": pl.String,
-                "number": pl.Int64,
-                "key": pl.String,
-                "word_id": pl.Int64,
-            },
-            orient="col",
-        ),
-        on="word",
-        how="inner",
+        _word_keys(imp, spelled.get_column("word")), on="word", how="inner"
     ).sort("position", "number")
     own = (
         keyed.filter(pl.col("side") == 0)
@@ -576,6 +556,46 @@ def _words(imp: _Importer, df: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame
         .select("spelled", "spelled_en", "pair", "key"),
         keyed.select("pair", "word_id").unique(maintain_order=True),
     )
+
+
+_WORD_KEYS = {
+    "word": pl.String,
+    "number": pl.Int64,
+    "key": pl.String,
+    "word_id": pl.Int64,
+}
+
+
+def _word_keys(imp: _Importer, words: pl.Series) -> pl.DataFrame:
+    """Every word the import has met, a row per key: (word, number, key, word id).
+
+    Kept as a frame on the importer and extended with the words of each batch not
+    met before: a roll's words repeat from batch to batch, and working out each
+    batch's eight thousand distinct words in Python again cost a first import more
+    than anything else of its own.
+    """
+    known: pl.DataFrame | None = imp.word_frame
+    new = words.unique().to_frame("word")
+    if known is not None:
+        new = new.join(known, on="word", how="anti")
+    new_words = [w for w in new.get_column("word").to_list() if w not in imp.keyless]
+    if new_words or known is None:
+        keys_of = {word: imp._keys(word) for word in new_words}
+        imp.keyless.update(word for word, keys in keys_of.items() if not keys)
+        imp._word_ids({key for keys in keys_of.values() for key in keys})
+        found = [
+            (word, n, key, imp.word_ids[key])
+            for word, keys in keys_of.items()
+            for n, key in enumerate(keys)
+        ]
+        frame = pl.DataFrame(
+            list(zip(*found, strict=True)) if found else [[], [], [], []],
+            schema=_WORD_KEYS,
+            orient="col",
+        )
+        known = frame if known is None else pl.concat([known, frame], rechunk=True)
+        imp.word_frame = known
+    return known
 
 
 def _copy_lines(frame: pl.DataFrame) -> str:

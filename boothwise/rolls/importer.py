@@ -575,6 +575,10 @@ class _Importer:
         # (boothwise/rolls/fastlane.py) whose serial an earlier line took back.
         self.pair_words: dict[tuple[str, str], tuple[str, list[int]]] = {}
         self.bumped: set[int] = set()
+        # The fast lane's frame of every word met, a row per key, and the words
+        # that have none (fastlane._word_keys).
+        self.word_frame: Any = None
+        self.keyless: set[str] = set()
         self.fast_lane = connection.vendor == "postgresql" and settings.ROLL_FAST_LANE
         self.reporting = threading.Lock()
         self.reported = 0  # rows reported to `progress`
