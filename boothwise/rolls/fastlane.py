@@ -581,16 +581,16 @@ def _word_keys(imp: _Importer, words: pl.Series) -> pl.DataFrame:
     new = words.unique().to_frame("word")
     if known is not None:
         new = new.join(known, on="word", how="anti")
-    new_words = [w for w in new.get_column("word").to_list() if w not in imp.keyless]
-    if new_words or known is None:
-        keys_of = {word: imp._keys(word) for word in new_words}
-        imp.keyless.update(word for word, keys in keys_of.items() if not keys)
-        imp._word_ids({key for keys in keys_of.values() for key in keys})
-        found = [
-            (word, n, key, imp.word_ids[key])
-            for word, keys in keys_of.items()
-            for n, key in enumerate(keys)
-        ]
+    # (A word with no key is never in the frame: its keys come again from the
+    # importer's own cache, `_keys`.)
+    keys_of = {word: imp._keys(word) for word in new.get_column("word").to_list()}
+    imp._word_ids({key for keys in keys_of.values() for key in keys})
+    found = [
+        (word, n, key, imp.word_ids[key])
+        for word, keys in keys_of.items()
+        for n, key in enumerate(keys)
+    ]
+    if found or known is None:
         frame = pl.DataFrame(
             list(zip(*found, strict=True)) if found else [[], [], [], []],
             schema=_WORD_KEYS,

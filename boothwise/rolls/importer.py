@@ -575,10 +575,8 @@ class _Importer:
         # (boothwise/rolls/fastlane.py) whose serial an earlier line took back.
         self.pair_words: dict[tuple[str, str], tuple[str, list[int]]] = {}
         self.bumped: set[int] = set()
-        # The fast lane's frame of every word met, a row per key, and the words
-        # that have none (fastlane._word_keys).
+        # The fast lane's frame of every word met, a row per key (fastlane._word_keys).
         self.word_frame: Any = None
-        self.keyless: set[str] = set()
         self.fast_lane = connection.vendor == "postgresql" and settings.ROLL_FAST_LANE
         self.reporting = threading.Lock()
         self.reported = 0  # rows reported to `progress`
@@ -788,11 +786,7 @@ class _Importer:
             previous.result()
         with transaction.atomic():
             if staged is not None:
-                # The batch and its progress record commit together, so a batch a
-                # crash loses is simply imported again on resume: no need to wait
-                # for the disk at every batch (the import's end waits as usual).
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL synchronous_commit = off")
+                _commit_without_waiting()
                 self._write_staged(rows, staged)
             else:
                 self._write_rows(rows)
@@ -1028,12 +1022,7 @@ class _Importer:
         """Create parts the file names that do not exist, committed and reported."""
         ordered = sorted(missing, key=lambda m: (m[0].number, part_number_int(m[1])))
         with transaction.atomic():
-            if connection.vendor == "postgresql":
-                # As a batch's commit (`_commit`): a crash that lost these parts
-                # loses every later batch too (the log is written in order), and
-                # the resumed import creates them again.
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL synchronous_commit = off")
+            _commit_without_waiting()  # a resumed import creates them again
             created = Part.objects.bulk_create(
                 [
                     Part(
@@ -1705,6 +1694,18 @@ VOTER_COLUMNS = (
     "last_import_id",
     *FIELDS,
 )
+
+
+def _commit_without_waiting() -> None:
+    """PostgreSQL: the current transaction's commit does not wait for the disk.
+
+    For an import's writes only: each commits with its progress record, and the log is
+    written in order, so a crash that loses one loses every later one too and the
+    resumed import simply writes them again (the import's end waits as usual).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
 
 
 def _analyze_tables(tables: tuple[str, ...]) -> None:
