@@ -196,3 +196,6 @@ SITE_NAME = env_str("SITE_NAME", "boothwise")
 
 # PostgreSQL roll imports check and stage plainly clean rows by column (polars).
 ROLL_FAST_LANE = env_bool("ROLL_FAST_LANE", True)
+# A PostgreSQL import of at least this many rows into an empty roll builds its costliest
+# indexes once, at its end (rolls/bulkload.py); 0 never does.
+ROLL_BULK_LOAD_ROWS = env_int("ROLL_BULK_LOAD_ROWS", 100_000)

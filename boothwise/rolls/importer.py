@@ -74,6 +74,7 @@ from boothwise.geography.models import (
     normalise_part_number,
     part_number_int,
 )
+from boothwise.rolls import bulkload
 from boothwise.rolls.models import (
     AGE_MAX,
     AGE_MIN,
@@ -248,6 +249,7 @@ def roll_import(
     resume: RollImport | None = None,
     into: RollImport | None = None,
     stats: ImportStats | None = None,
+    notice: Callable[[str], None] | None = None,
 ) -> RollImport:
     """Import one roll file; returns its RollImport (the report).
 
@@ -257,7 +259,8 @@ def roll_import(
     caller created beforehand (a web upload shows its progress page at once and runs
     the import in the background); its checksum is filled in here. ``stats``, when
     given, receives the
-    warning counts that are not stored on the RollImport.
+    warning counts that are not stored on the RollImport. ``notice(text)`` is told of
+    a long step after the last batch (a first load building its indexes).
     """
     stats = stats if stats is not None else ImportStats()
     try:
@@ -305,7 +308,9 @@ def roll_import(
         unreadable.roll_import = ri
         raise unreadable
     try:
-        _Importer(ri, state, batch_size, progress, stats).run(header, total, records)
+        _Importer(ri, state, batch_size, progress, stats, notice).run(
+            header, total, records
+        )
     except Exception as error:
         _fail(ri, _("The import stopped: %(error)s") % {"error": error})
         raise
@@ -534,6 +539,7 @@ class _Importer:
         batch_size: int,
         progress: Progress | None,
         stats: ImportStats,
+        notice: Callable[[str], None] | None = None,
     ) -> None:
         self.ri = ri
         self.state = State.objects.filter(abbr=state.strip().upper()).first()
@@ -580,6 +586,7 @@ class _Importer:
         self.fast_lane = connection.vendor == "postgresql" and settings.ROLL_FAST_LANE
         self.reporting = threading.Lock()
         self.reported = 0  # rows reported to `progress`
+        self.notice = notice
 
     def _set_header(self, header: list[str]) -> None:
         if self.columns is None or self.header is not header:
@@ -674,6 +681,10 @@ class _Importer:
         # connection); each batch is still one transaction, and they commit in file
         # order (`_commit`).
         pipelined = connection.vendor == "postgresql" and not connection.in_atomic_block
+        try:
+            bulk = bulkload.begin(ri, total - resume_after if pipelined else 0)
+        except bulkload.ImportBusy as busy:
+            raise RollFileError(str(busy), ri) from busy
         writers = (
             [ThreadPoolExecutor(1, f"roll-import-{n}") for n in range(WRITERS)]
             if pipelined
@@ -709,6 +720,10 @@ class _Importer:
                 )
             while in_flight:
                 in_flight.popleft().result()
+            if bulk:
+                if self.notice is not None:
+                    self.notice(_("All rows are saved. Building the search indexes…"))
+                bulkload.build(ri, writers)
             self._finish()
             self._analyze(writers)
         finally:
@@ -716,11 +731,14 @@ class _Importer:
             # per batch cost a connect and a staging table each time) and closes it
             # last. `connection` is per thread: it must be looked up in the writer,
             # not here (`connection.close` would be this thread's, which the writer
-            # may not touch).
-            for writer in writers:
-                writer.submit(_close_connection).result()
-                writer.shutdown(wait=True)
-            sys.setswitchinterval(switch)
+            # may not touch). The imports' lock goes once they have stopped writing.
+            try:
+                for writer in writers:
+                    writer.submit(_close_connection).result()
+                    writer.shutdown(wait=True)
+                sys.setswitchinterval(switch)
+            finally:
+                bulkload.end(bulk)
 
     def _batch(
         self, header: list[str], batch: Batch, resume_after: int

@@ -330,3 +330,24 @@ class VerificationMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.voter_id}"
+
+
+class DeferredIndex(models.Model):
+    """An index of the roll tables that a first load dropped, to build once at its end
+    (``rolls/bulkload.py``), with the statement that builds it again. A row left
+    behind means a load stopped before its end: the next import (or ``migrate``)
+    builds the index again from here."""
+
+    name = models.CharField(max_length=63, unique=True)
+    table = models.CharField(max_length=63)
+    definition = models.TextField()
+    roll_import = models.ForeignKey(
+        RollImport, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    dropped_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["table", "name"]
+
+    def __str__(self) -> str:
+        return self.name

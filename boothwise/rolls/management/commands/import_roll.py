@@ -72,6 +72,7 @@ class Command(BaseCommand):
                 progress=bar.update,
                 resume=resume,
                 stats=stats,
+                notice=bar.note,
             )
         except RollFileError as error:
             bar.close()
@@ -110,6 +111,12 @@ class _Bar:
         )
         self.out.flush()
         self.drawn = True
+
+    def note(self, text: str) -> None:
+        """A line of its own below the bar (a long step after the last batch)."""
+        self.close()
+        self.out.write(text + "\n")
+        self.out.flush()
 
     def close(self) -> None:
         if self.drawn:
