@@ -414,7 +414,7 @@ def _line_records(lines: Any) -> Iterator[Record]:
 
 def _parse(data: bytes, file_name: str) -> tuple[list[str], int, Records]:
     """The header, the number of data rows, and a way to iterate (line, fields)."""
-    if not data.strip():
+    if not data or data.isspace():  # data.strip() would copy the whole file
         raise RollFileError(_("The file is empty."))
     total: int | None = None
     if data.startswith(_ZIP_MAGIC) or file_name.lower().endswith((".xlsx", ".xlsm")):

@@ -687,6 +687,18 @@ class PlainLinesTests(BaseTestCase):
         with mock.patch.object(fastlane, "PIECE", 200):
             self.assertIsNone(fastlane.plain_lines(csv_bytes("1," + "x" * 300)))
 
+    def test_a_line_longer_than_the_csv_modules_limit_takes_the_csv_module(self):
+        """The limit counts characters: a Devanagari line of fewer characters than
+        the limit but more bytes stays plain."""
+        self.assertLess(len(HEADER), 300)
+        old = csv.field_size_limit(300)
+        try:
+            hindi = csv_bytes("1," + "क" * 250)  # 750 bytes
+            self.assertIsNotNone(fastlane.plain_lines(hindi))
+            self.assertIsNone(fastlane.plain_lines(csv_bytes("1," + "x" * 400)))
+        finally:
+            csv.field_size_limit(old)
+
     def test_quotes_and_lone_carriage_returns_take_the_csv_module(self):
         self.assertIsNone(fastlane.plain_lines(csv_bytes('1,"a,b"')))
         self.assertIsNone(fastlane.plain_lines((HEADER + "\r1,2\r").encode()))
