@@ -615,8 +615,9 @@ def _word_keys(imp: _Importer, words: pl.Series) -> pl.DataFrame:
     return known
 
 
-def _copy_lines(frame: pl.DataFrame) -> str:
-    """A frame as COPY text lines (the fast lane's values need no escaping)."""
+def _copy_lines(frame: pl.DataFrame) -> bytes:
+    """A frame as COPY text lines in UTF-8 (the fast lane's values need no
+    escaping)."""
     out = io.BytesIO()
     frame.write_csv(
         out,
@@ -625,4 +626,4 @@ def _copy_lines(frame: pl.DataFrame) -> str:
         quote_style="never",
         null_value="\\N",
     )
-    return out.getvalue().decode()
+    return out.getvalue()

@@ -570,6 +570,12 @@ class ImportReportTests(RollPagesTestCase):
         self.assertContains(response, 'hx-trigger="every 1s"')
         self.assertContains(response, 'value="25"')
         self.assertContains(response, "250 of 1,000 rows saved (25%).")
+        # Every row saved, the import still running: it says what it is doing.
+        RollImport.objects.filter(pk=running.pk).update(rows_done=1001)
+        response = self.client.get(url, headers={"HX-Request": "true"})
+        self.assertContains(response, 'hx-trigger="every 1s"')
+        self.assertContains(response, "All rows are saved. Finishing the import")
+        self.assertNotContains(response, "rows saved (")
         finished = self.client.get(self.url(), headers={"HX-Request": "true"})
         self.assertNotContains(finished, "every 1s")
         self.assertContains(finished, "new electors")
