@@ -87,7 +87,7 @@ def main() -> None:
                 file=path,
                 by=None,
                 batch_size=args.batch_size,
-                notice=lambda text: saved.append(time.perf_counter()),
+                notice=lambda text, saved=saved: saved.append(time.perf_counter()),
             )
             took = time.perf_counter() - t0
             firsts.append(took)
