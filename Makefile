@@ -20,7 +20,7 @@ venv: $(VENV)/.installed
 run: venv
 	$(BIN)/boothwise migrate --no-input
 	$(BIN)/boothwise seed-demo --if-empty
-	$(BIN)/boothwise demo-logins
+	$(BIN)/boothwise demo-logins --url http://$(HOST)/
 	$(BIN)/boothwise runserver $(HOST)
 
 test: venv

@@ -258,6 +258,13 @@ class SeedDemoTests(TestCase):
         self.assertIn("372 booths", text)
         self.assertIn("serials 1–", text)
 
+    def test_demo_logins_name_the_address_the_server_answers_on(self):
+        out = io.StringIO()
+        call_command("demo_logins", url="http://127.0.0.1:8035/", stdout=out)
+        text = out.getvalue()
+        self.assertIn("Open http://127.0.0.1:8035/ and log in", text)
+        self.assertNotIn("8000", text)
+
     def city(self):
         return Unit.objects.get(level=Unit.Level.CITY)
 

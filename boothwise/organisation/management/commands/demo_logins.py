@@ -22,13 +22,20 @@ URL = "http://127.0.0.1:8000/"
 class Command(BaseCommand):
     help = "List the demo logins made by seed-demo, with what each persona can see."
 
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--url",
+            default=URL,
+            help=f"Where the server answers (default {URL}; `make run HOST=…` sets it).",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         # The table is for whoever runs the demo at a terminal: English, as the
         # persona descriptions are written.
         with translation.override("en"):
-            self.print_table()
+            self.print_table(options["url"])
 
-    def print_table(self) -> None:
+    def print_table(self, url: str) -> None:
         users = {
             u.username: u
             for u in User.objects.filter(username__in=[d.username for d in LOGINS])
@@ -61,7 +68,7 @@ class Command(BaseCommand):
             _(
                 "Open %(url)s and log in as one of them (run `make run` or `boothwise runserver`)."
             )
-            % {"url": URL}
+            % {"url": url}
         )
         self.stdout.write(
             _("The password %(password)s is for the demo only.")
