@@ -362,9 +362,13 @@ class SearchTests(BaseTestCase):
         seema, anwar = ids[phonetic.name_key("Seema")], ids[phonetic.name_key("Anwar")]
         rows = search._WordRows(VoterWord.objects.filter(ac_id=self.w.ac100.id))
         everywhere = search._WordRows(VoterWord.objects.all())
-        self.assertEqual(everywhere.count(seema, 100), 8)
-        self.assertEqual(everywhere.count(seema, 5), 5)
-        self.assertEqual(rows.count(seema, 100), 7)
+        # Counted with the first and last AC of the electors counted.
+        both = tuple(sorted((self.w.ac100.id, jaipur.ac_id)))
+        self.assertEqual(everywhere.looked_at(seema, 100), (8, both))
+        self.assertEqual(everywhere.looked_at(seema, 5)[0], 5)
+        ac100 = (self.w.ac100.id, self.w.ac100.id)
+        self.assertEqual(rows.looked_at(seema, 100), (7, ac100))
+        self.assertEqual(rows.looked_at(10**9, 100), (0, None))
         tanwar = ids[phonetic.name_key("Tanwar")]
         # A small group is hashed; a common one is probed per row, or hashed when
         # its spellings × the rows looked at pass PER_ROW_PROBES: the same electors
@@ -430,6 +434,50 @@ class SearchTests(BaseTestCase):
                 hits = self.search("seema tanwar", ac_id=ac_id, limit=3)
                 self.assertEqual({h.voter for h in hits}, set(tanwars))
                 self.assertEqual(budgets, [None])
+
+    def test_a_word_spelt_as_typed_drives_before_a_misspelt_one(self) -> None:
+        """Two common words, one misspelt: the word spelt as typed is scanned, even
+        when the planner thinks the misspelt one's spellings rarer, and alone while
+        it finds enough with the other word's spellings; its own near spellings
+        ("Anwar" for "Tanwar") are read only when those are fewer than asked for."""
+        part = self.w.booth_100_2.part
+        anwars = [
+            make_voter(part, 500 + n, f"सीमा अनवर {n}", "Seema Anwar") for n in range(4)
+        ]
+        tanwars = [
+            make_voter(part, 600 + n, f"सीमा तंवर {n}", "Seema Tanwar") for n in range(3)
+        ]
+        voter_words_index([*anwars, *tanwars])
+        vocabulary_index_refresh()
+        ids = dict(NameWord.objects.values_list("key", "id"))
+        tanwar, anwar = ids["tanvar"], ids["anvar"]
+        scanned: list[int] = []
+        real = search._WordRows.narrowed
+
+        def narrowed(self, word_id, filters, limit, budget=None):
+            scanned.append(word_id)
+            return real(self, word_id, filters, limit, budget)
+
+        for ac_id in (self.w.ac100.id, None):
+            with (
+                self.subTest(ac_id=ac_id),
+                mock.patch.object(search._WordRows, "narrowed", narrowed),
+                mock.patch.object(search, "DRIVER_CAP", 2),
+                # "Seemz" (a slip: no such word) the rarer by estimate.
+                mock.patch.object(
+                    search, "_common_estimates", return_value={0: 9.0, 1: 13.0}
+                ),
+            ):
+                scanned.clear()
+                hits = self.search("seemz tanwar", ac_id=ac_id, limit=3)
+                self.assertEqual({h.voter for h in hits}, set(tanwars))
+                self.assertEqual(set(scanned), {tanwar})
+                scanned.clear()
+                hits = self.search("seemz tanwar", ac_id=ac_id, limit=5)
+                self.assertEqual({h.voter for h in hits[:3]}, set(tanwars))
+                self.assertEqual(len(hits), 5)
+                self.assertEqual(scanned[0], tanwar)
+                self.assertIn(anwar, scanned)
 
     def test_word_counts_are_kept_until_the_vocabulary_changes(self) -> None:
         from django.test.utils import CaptureQueriesContext
