@@ -1055,12 +1055,10 @@ def _word_matches(
         # 14 spellings with every Tripathi of the state, 20 ms each. Within an AC
         # the planner hashes the smaller side and needs no bound.
         budget = NEAR_BUDGET if ac_id is None else None
-        # A scanned word spelt as typed is read first alone: its near spellings, each
+        # A scanned word spelt as typed is read alone first. Its near spellings, each
         # a bounded read across a state ("Ravc Panwar": 7 spellings of Panwar, 20 ms
-        # each), are wanted only when it and the other words' spellings find too few.
-        # Those it finds with every query word, near spellings included, fill the
-        # list: the scanned word's other spellings are read only when they are fewer
-        # than the hits asked for.
+        # each), are read last, and only when it and the other words' spellings find
+        # fewer electors than the hits asked for.
         first = scanned[:1] if check else scanned
         done = _fill(found, words, first, typed, settled=check, near_budget=budget)
         if typed != filters:

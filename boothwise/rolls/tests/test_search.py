@@ -33,6 +33,18 @@ from boothwise.test import BaseTestCase
 SYSTEM = Scope(everything=True)
 
 
+def noting_reads(note):
+    """A patch of stage two's reads (``_WordRows.narrowed``) that first calls
+    ``note(word_id, budget)``: which word is scanned, and how far."""
+    real = search._WordRows.narrowed
+
+    def narrowed(self, word_id, filters, limit, budget=None):
+        note(word_id, budget)
+        return real(self, word_id, filters, limit, budget)
+
+    return mock.patch.object(search._WordRows, "narrowed", narrowed)
+
+
 def make_voter(
     part: Part | None,
     serial: int,
@@ -401,17 +413,12 @@ class SearchTests(BaseTestCase):
                     ),
                 )
         budgets = []
-        real = search._WordRows.narrowed
-
-        def narrowed(self, word_id, filters, limit, budget=None):
-            budgets.append(budget)
-            return real(self, word_id, filters, limit, budget)
-
+        note_budget = noting_reads(lambda word_id, budget: budgets.append(budget))
         for ac_id, near in ((self.w.ac100.id, None), (None, search.NEAR_BUDGET)):
             budgets.clear()
             with (
                 self.subTest(ac_id=ac_id),
-                mock.patch.object(search._WordRows, "narrowed", narrowed),
+                note_budget,
                 mock.patch.object(search, "DRIVER_CAP", 2),
                 mock.patch.object(search, "RERANK", 10),
                 mock.patch.object(
@@ -452,16 +459,11 @@ class SearchTests(BaseTestCase):
         ids = dict(NameWord.objects.values_list("key", "id"))
         tanwar, anwar = ids["tanvar"], ids["anvar"]
         scanned: list[int] = []
-        real = search._WordRows.narrowed
-
-        def narrowed(self, word_id, filters, limit, budget=None):
-            scanned.append(word_id)
-            return real(self, word_id, filters, limit, budget)
-
+        note_word = noting_reads(lambda word_id, budget: scanned.append(word_id))
         for ac_id in (self.w.ac100.id, None):
             with (
                 self.subTest(ac_id=ac_id),
-                mock.patch.object(search._WordRows, "narrowed", narrowed),
+                note_word,
                 mock.patch.object(search, "DRIVER_CAP", 2),
                 # "Seemz" (a slip: no such word) the rarer by estimate.
                 mock.patch.object(
